@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# `make run`: set-up, a demo database with zoom_training, the Zoom sandbox, and Odoo with queue_job's runner.
+source "$(dirname "$0")/common.sh"
+cd "$REPO_ROOT"
+bash scripts/setup.sh
+
+RUN_DB="${ZOOM_TRAINING_DB:-zoom_training_demo}"
+HTTP_PORT="${ODOO_HTTP_PORT:-8069}"
+SANDBOX_PORT="${ZOOM_SANDBOX_PORT:-8790}"
+RUN_DIR="$REPO_ROOT/.run"
+CONF="$RUN_DIR/odoo.conf"
+mkdir -p "$RUN_DIR"
+
+port_busy() { "$PY" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $1)))"; }
+for port in "$HTTP_PORT" "$SANDBOX_PORT"; do
+    if port_busy "$port"; then
+        die "Port $port on 127.0.0.1 is already in use (another 'make run'?); stop it or set ODOO_HTTP_PORT / ZOOM_SANDBOX_PORT."
+    fi
+done
+
+cat > "$CONF" <<CONF
+[options]
+addons_path = $(addons_path)
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $ODOO_DB_USER
+db_name = $RUN_DB
+dbfilter = ^$RUN_DB\$
+data_dir = $RUN_DIR/data
+http_interface = 127.0.0.1
+http_port = $HTTP_PORT
+gevent_port = $((HTTP_PORT + 3))
+workers = 2
+max_cron_threads = 1
+server_wide_modules = base,web,queue_job
+logfile = $RUN_DIR/odoo.log
+
+[queue_job]
+channels = root:2,root.zoom:1
+CONF
+
+odoo_conf() { "$PY" "$ODOO_SRC/odoo-bin" -c "$CONF" "$@"; }
+
+installed="$(psql_admin -d "$RUN_DB" -c "select state from ir_module_module where name='zoom_training'" 2>/dev/null || true)"
+if [ "$installed" != "installed" ]; then
+    say "creating the database $RUN_DB with zoom_training and demo data (about a minute)"
+    odoo_conf -i zoom_training --stop-after-init --workers=0
+fi
+
+say "starting the Zoom sandbox on 127.0.0.1:$SANDBOX_PORT (log: .run/sandbox.log)"
+"$PY" -m zoom_training.sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" \
+    --webhook-url "http://127.0.0.1:$HTTP_PORT/webhook/zoom-meeting" \
+    --webinar-webhook-url "http://127.0.0.1:$HTTP_PORT/webhook/zoom-webinar" \
+    > "$RUN_DIR/sandbox.log" 2>&1 &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do port_busy "$SANDBOX_PORT" && break; sleep 0.2; done
+port_busy "$SANDBOX_PORT" || die "The Zoom sandbox did not start; see .run/sandbox.log."
+
+say "pointing the demo company at the sandbox"
+SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" ODOO_URL="http://127.0.0.1:$HTTP_PORT" \
+    odoo_conf shell --no-http --workers=0 --logfile= --log-level=warn < scripts/configure_demo.py
+
+cat >&2 <<MSG
+
+  Odoo:          http://127.0.0.1:$HTTP_PORT   (login: admin, password: admin)
+  Zoom sandbox:  http://127.0.0.1:$SANDBOX_PORT  (credentials in .run/sandbox.log)
+  Odoo log:      .run/odoo.log                  Stop with Ctrl-C.
+
+MSG
+odoo_conf
