@@ -18,8 +18,7 @@ PLAIN_INVALID_KEY = (
     "made by cryptography.fernet.Fernet.generate_key() (44 characters)."
 )
 PLAIN_WRONG_KEY = (
-    "This secret was encrypted with another key: restore the previous key in the Odoo server "
-    "configuration or enter the secret again."
+    "This secret was encrypted with another key: restore the previous key or enter the secret again."
 )
 
 
