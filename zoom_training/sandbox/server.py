@@ -92,10 +92,13 @@ class ZoomSandbox:
         )
         self.port = self._server.server_port
         self.urls.base = self.url
-        self._thread = threading.Thread(target=self._server.serve_forever, name="zoom-sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name="zoom-sandbox", daemon=True)
         self._thread.start()
         self.webhooks.start()
         return self
+
+    def _serve(self):
+        self._server.serve_forever(poll_interval=0.05)
 
     def stop(self):
         self.webhooks.stop()
