@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 @dataclass
 class Reply:
     status: int = 200
-    body: object = None
+    body: object = None  # JSON-encoded, unless bytes
     headers: dict = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False
@@ -48,7 +48,7 @@ class ScriptedServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def url(self):
@@ -102,11 +102,11 @@ def _handler_for(server):
             if reply.drop:
                 self.close_connection = True
                 return
-            payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+            payload = _payload(reply.body)
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
-            if payload:
+            if payload and not isinstance(reply.body, bytes):
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
@@ -118,3 +118,9 @@ def _handler_for(server):
             pass
 
     return Handler
+
+
+def _payload(body):
+    if body is None:
+        return b""
+    return body if isinstance(body, bytes) else json.dumps(body).encode()
