@@ -47,6 +47,10 @@ class ZoomError(Exception):
     def __repr__(self):
         return f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, message={self.message!r})"
 
+    def __reduce__(self):
+        # the subclasses take keyword-only arguments, which Exception's own pickling cannot pass back
+        return _rebuild_error, (type(self), self.args, dict(self.__dict__))
+
 
 class ZoomAuthError(ZoomError):
     """Zoom refused the credentials or the access token."""
@@ -187,6 +191,13 @@ class ZoomUnreachable(ZoomError):
             f"Zoom could not be reached ({self.reason}, {_times(self.attempts)}): check the server's "
             "internet access; the sync will try again later."
         )
+
+
+def _rebuild_error(cls, args, attributes):
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
 def parse_missing_scopes(message):

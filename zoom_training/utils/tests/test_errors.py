@@ -1,3 +1,5 @@
+import copy
+import pickle
 from datetime import datetime, timezone
 
 import pytest
@@ -125,3 +127,12 @@ def test_plain_can_be_given():
 def test_unreachable_and_server_error_count_attempts():
     assert "after 4 attempts" in ZoomUnreachable("GET /x: timeout", reason="timeout", attempts=4).plain
     assert "after 1 attempt:" in ZoomServerError("", status=500).plain
+
+
+def test_errors_survive_pickling_and_copying():
+    raised = error_from_response(429, {"code": 429, "message": "daily rate limit"}, {}, NOW)
+    for clone in (pickle.loads(pickle.dumps(raised)), copy.deepcopy(raised)):
+        assert type(clone) is ZoomRateLimited
+        assert (clone.retry_at, clone.plain, str(clone)) == (raised.retry_at, raised.plain, str(raised))
+    scope = pickle.loads(pickle.dumps(error(400, 4711, "does not contain scopes:[a:b]")))
+    assert scope.missing_scopes == ["a:b"]
