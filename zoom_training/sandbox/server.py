@@ -119,6 +119,26 @@ class ZoomSandbox:
         return f"http://{self.host}:{self.port}"
 
     @property
+    def account_id(self):
+        return self.state.account_id
+
+    @property
+    def client_id(self):
+        return self.oauth.client_id
+
+    @property
+    def client_secret(self):
+        return self.oauth.client_secret
+
+    @property
+    def webhook_secret(self):
+        return self.webhooks.secret
+
+    @property
+    def request_log(self):
+        return self.requests
+
+    @property
     def oauth_url(self):
         return self.url + "/oauth/token"
 

@@ -176,6 +176,9 @@ class AccountState:
     max_meeting_registrants: int = 4999
 
     def find_user(self, user_ref):
+        """By id, email, or `me` (for a Server-to-Server app: the account owner, the first user)."""
+        if user_ref == "me":
+            return next(iter(self.users.values()), None)
         if user_ref in self.users:
             return self.users[user_ref]
         lowered = str(user_ref).lower()

@@ -147,3 +147,19 @@ def test_end_a_live_meeting_through_the_api(client, sandbox):
     assert client.get(f"/meetings/{meeting_id}").json()["status"] == "started"
     assert client.put(f"/meetings/{meeting_id}/status", json={"action": "end"}).status_code == 204
     assert client.get(f"/meetings/{meeting_id}").json()["status"] == "waiting"
+
+
+def test_me_is_the_account_owner(client):
+    assert client.get("/users/me").json()["email"] == "host@example.com"
+    assert client.get("/users/me/settings").status_code == 200
+    assert client.create_meeting(user="me")["host_email"] == "host@example.com"
+
+
+def test_handle_exposes_its_credentials(sandbox):
+    assert (sandbox.account_id, sandbox.client_id, sandbox.client_secret, sandbox.webhook_secret) == (
+        "sandbox_account",
+        "sandbox_client_id",
+        "sandbox_client_secret",
+        "sandbox_webhook_secret",
+    )
+    assert sandbox.request_log is sandbox.requests
