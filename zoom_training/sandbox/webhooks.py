@@ -159,8 +159,9 @@ class WebhookDispatcher:
             jobs, self._held = list(reversed(self._held)), []
         else:
             jobs = [job]
+        released_at = self.clock.time()
         for queued in jobs:
-            queued.sequence = next(self._sequence)
+            queued.due, queued.sequence = released_at, next(self._sequence)
             heapq.heappush(self._queue, queued)
         self._condition.notify_all()
 
@@ -244,6 +245,17 @@ class WebhookDispatcher:
         deadline = time.monotonic() + timeout
         with self._condition:
             while self._in_flight or (self._queue and self._queue[0].due <= self.clock.time()):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._condition.wait(timeout=min(remaining, 0.05))
+        return True
+
+    def wait_for_attempts(self, count, timeout=5.0):
+        """Wait until `count` delivery attempts were made (retries included)."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while len(self.deliveries) < count:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
