@@ -72,27 +72,26 @@ REGISTRANT_PERSON = (
     Field("last_name", "str", max_length=64),
 )
 
+REGISTRANT_TEXT_FIELDS = (
+    "address",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "phone",
+    "comments",
+    "industry",
+    "job_title",
+    "org",
+    "no_of_employees",
+    "purchasing_time_frame",
+    "role_in_purchase_process",
+    "language",
+)
+
 REGISTRANT = (
     *REGISTRANT_PERSON,
-    *(
-        Field(name, "str")
-        for name in (
-            "address",
-            "city",
-            "state",
-            "zip",
-            "country",
-            "phone",
-            "comments",
-            "industry",
-            "job_title",
-            "org",
-            "no_of_employees",
-            "purchasing_time_frame",
-            "role_in_purchase_process",
-            "language",
-        )
-    ),
+    *(Field(name, "str") for name in REGISTRANT_TEXT_FIELDS),
     Field(
         "custom_questions", "array", children=(Field("title", "str"), Field("value", "str", max_length=128))
     ),

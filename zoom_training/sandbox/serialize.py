@@ -1,6 +1,7 @@
 """The JSON shapes of Zoom's answers (per the OpenAPI specs), built from the account state."""
 
 from .clock import format_utc
+from .schemas import REGISTRANT_TEXT_FIELDS
 from .state import MEETING, WEBINAR
 
 MEETING_DEFAULT_SETTINGS = {
@@ -46,22 +47,6 @@ WEBINAR_DEFAULT_SETTINGS = {
 
 DEFAULT_SETTINGS = {MEETING: MEETING_DEFAULT_SETTINGS, WEBINAR: WEBINAR_DEFAULT_SETTINGS}
 RECURRING_TYPES = (8, 9)
-REGISTRANT_EXTRA_FIELDS = (
-    "address",
-    "city",
-    "state",
-    "zip",
-    "country",
-    "phone",
-    "comments",
-    "industry",
-    "job_title",
-    "org",
-    "no_of_employees",
-    "purchasing_time_frame",
-    "role_in_purchase_process",
-    "language",
-)
 
 
 class Urls:
@@ -167,7 +152,7 @@ def registrant_json(meeting, registrant, urls):
         "join_url": urls.personal_join(meeting, registrant.join_token),
         "custom_questions": list(registrant.fields.get("custom_questions", [])),
     }
-    body.update({key: registrant.fields[key] for key in REGISTRANT_EXTRA_FIELDS if key in registrant.fields})
+    body.update({key: registrant.fields[key] for key in REGISTRANT_TEXT_FIELDS if key in registrant.fields})
     if meeting.kind == MEETING:
         body["participant_pin_code"] = registrant.participant_pin_code
     return body

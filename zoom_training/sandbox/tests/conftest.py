@@ -41,16 +41,22 @@ class Client:
         return self.call("DELETE", path, **kwargs)
 
     def create_meeting(self, user="host@example.com", **body):
+        return self._create("meetings", user, body)
+
+    def create_webinar(self, user="host@example.com", **body):
+        return self._create("webinars", user, body)
+
+    def _create(self, collection, user, body):
         body.setdefault("topic", "Training")
         body.setdefault("start_time", "2030-01-15T09:00:00Z")
-        response = self.post(f"/users/{user}/meetings", json=body)
+        response = self.post(f"/users/{user}/{collection}", json=body)
         assert response.status_code == 201, response.text
         return response.json()
 
-    def create_webinar(self, user="host@example.com", **body):
-        body.setdefault("topic", "Webinar")
-        body.setdefault("start_time", "2030-01-15T09:00:00Z")
-        response = self.post(f"/users/{user}/webinars", json=body)
+    def register(self, meeting_id, email, first_name="Guest"):
+        response = self.post(
+            f"/meetings/{meeting_id}/registrants", json={"email": email, "first_name": first_name}
+        )
         assert response.status_code == 201, response.text
         return response.json()
 

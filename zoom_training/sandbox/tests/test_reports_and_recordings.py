@@ -8,9 +8,7 @@ import requests
 def ended_meeting(client, sandbox):
     """A meeting where a registrant (by join link) and a walk-in attended, then it ended and recorded."""
     meeting_id = client.registration_meeting()["id"]
-    registrant = client.post(
-        f"/meetings/{meeting_id}/registrants", json={"email": "jill@example.com", "first_name": "Jill"}
-    ).json()
+    registrant = client.register(meeting_id, "jill@example.com", "Jill")
     sandbox.start_meeting(meeting_id)
     jill = sandbox.join(meeting_id, "Jill Chill", "jill@example.com", join_url=registrant["join_url"])
     sandbox.join(meeting_id, "Walk In", "walkin@example.com")

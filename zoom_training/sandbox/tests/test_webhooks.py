@@ -92,9 +92,7 @@ def test_registration_events(hooked, client, receiver):
 
 def test_meeting_life_events_and_id_types(hooked, client, receiver):
     meeting_id = client.registration_meeting()["id"]
-    registrant = client.post(
-        f"/meetings/{meeting_id}/registrants", json={"email": "jill@example.com", "first_name": "Jill"}
-    ).json()
+    registrant = client.register(meeting_id, "jill@example.com", "Jill")
     hooked.start_meeting(meeting_id)
     jill = hooked.join(meeting_id, "Jill", "jill@example.com", join_url=registrant["join_url"])
     hooked.leave(meeting_id, jill)
