@@ -18,7 +18,13 @@ for port in "$HTTP_PORT" "$SANDBOX_PORT"; do
     fi
 done
 
-cat > "$CONF" <<CONF
+KEY_FILE="$RUN_DIR/encryption.key"
+if [ ! -s "$KEY_FILE" ]; then
+    say "generating the key that encrypts Zoom secrets at rest (.run/encryption.key)"
+    ( umask 077; "$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > "$KEY_FILE" )
+fi
+
+( umask 077; cat > "$CONF" ) <<CONF
 [options]
 addons_path = $(addons_path)
 db_host = $PGHOST
@@ -34,6 +40,7 @@ workers = 2
 max_cron_threads = 1
 server_wide_modules = base,web,queue_job
 logfile = $RUN_DIR/odoo.log
+zoom_training_encryption_key = $(cat "$KEY_FILE")
 
 [queue_job]
 channels = root:2,root.zoom:1

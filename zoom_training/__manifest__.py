@@ -10,8 +10,11 @@
     "external_dependencies": {"python": ["requests", "cryptography", "PyJWT"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/zoom_security.xml",
         "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
         "views/res_config_settings_views.xml",
+        "views/zoom_audit_event_views.xml",
     ],
     "installable": True,
     "application": True,

@@ -9,6 +9,53 @@ WEBHOOK_ROUTES = {
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # Not stored, not even in this transient table: the inverse encrypts them into zoom.account at once.
+    zoom_account_id = fields.Char(
+        "Account ID", compute="_compute_zoom_credentials", inverse="_inverse_zoom_credentials"
+    )
+    zoom_client_id = fields.Char(
+        "Client ID", compute="_compute_zoom_credentials", inverse="_inverse_zoom_credentials"
+    )
+    zoom_client_secret = fields.Char(
+        "Client secret",
+        compute="_compute_zoom_credentials",
+        inverse="_inverse_zoom_credentials",
+        help="Leave empty to keep the stored secret.",
+    )
+    zoom_webhook_secret_token = fields.Char(
+        "Secret Token",
+        compute="_compute_zoom_credentials",
+        inverse="_inverse_zoom_credentials",
+        help="Leave empty to keep the stored token.",
+    )
+    zoom_client_secret_stored = fields.Boolean(compute="_compute_zoom_connection")
+    zoom_webhook_secret_stored = fields.Boolean(compute="_compute_zoom_connection")
+    zoom_encryption_key_missing = fields.Boolean(compute="_compute_zoom_connection")
+    zoom_connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")],
+        compute="_compute_zoom_connection",
+    )
+    zoom_connection_message = fields.Text(compute="_compute_zoom_connection")
+    zoom_required_scopes = fields.Char(compute="_compute_zoom_connection")
+
+    zoom_webinars_enabled = fields.Boolean(related="company_id.zoom_webinars_enabled", readonly=False)
+    zoom_emails_enabled = fields.Boolean(related="company_id.zoom_emails_enabled", readonly=False)
+    zoom_access_validation = fields.Boolean(related="company_id.zoom_access_validation", readonly=False)
+    zoom_pre_event_sync_minutes = fields.Integer(
+        related="company_id.zoom_pre_event_sync_minutes", readonly=False
+    )
+    zoom_waiting_room = fields.Boolean(related="company_id.zoom_waiting_room", readonly=False)
+    zoom_join_before_host = fields.Boolean(related="company_id.zoom_join_before_host", readonly=False)
+    zoom_mute_upon_entry = fields.Boolean(related="company_id.zoom_mute_upon_entry", readonly=False)
+    zoom_host_video = fields.Boolean(related="company_id.zoom_host_video", readonly=False)
+    zoom_participant_video = fields.Boolean(related="company_id.zoom_participant_video", readonly=False)
+    zoom_auto_recording = fields.Selection(related="company_id.zoom_auto_recording", readonly=False)
+    zoom_approval_type = fields.Selection(related="company_id.zoom_approval_type", readonly=False)
+    zoom_recording_handling = fields.Selection(related="company_id.zoom_recording_handling", readonly=False)
+    zoom_attendance_threshold = fields.Float(related="company_id.zoom_attendance_threshold", readonly=False)
+    zoom_participant_sync = fields.Selection(related="company_id.zoom_participant_sync", readonly=False)
+    zoom_plan = fields.Selection(related="company_id.zoom_plan", readonly=False)
+
     zoom_webhook_meeting_url = fields.Char(
         string="Meeting events endpoint",
         compute="_compute_zoom_webhook_urls",
@@ -20,9 +67,48 @@ class ResConfigSettings(models.TransientModel):
         help="Paste into the Event Subscriptions of your Zoom Marketplace app (webinar events).",
     )
 
+    def _zoom_account(self):
+        return self.env["zoom.account"]._for_company(self.company_id or self.env.company)
+
     @api.depends("company_id")
     def _compute_zoom_webhook_urls(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
         for settings in self:
             settings.zoom_webhook_meeting_url = base_url + WEBHOOK_ROUTES["meeting"]
             settings.zoom_webhook_webinar_url = base_url + WEBHOOK_ROUTES["webinar"]
+
+    @api.depends("company_id", "zoom_webinars_enabled", "zoom_auto_recording", "zoom_recording_handling")
+    def _compute_zoom_connection(self):
+        key_missing = not self.env["zoom.account"]._encryption_key_configured()
+        for settings in self:
+            account = settings._zoom_account()
+            settings.zoom_client_secret_stored = account._has_secret("client_secret")
+            settings.zoom_webhook_secret_stored = account._has_secret("webhook_secret")
+            settings.zoom_encryption_key_missing = key_missing
+            settings.zoom_connection_state = account.connection_state
+            settings.zoom_connection_message = account.connection_message
+            settings.zoom_required_scopes = " ".join(sorted(account._required_scopes()))
+
+    @api.depends("company_id")
+    def _compute_zoom_credentials(self):
+        for settings in self:
+            account = settings._zoom_account()
+            settings.zoom_account_id = account.account_id
+            settings.zoom_client_id = account.client_id
+            settings.zoom_client_secret = False
+            settings.zoom_webhook_secret_token = False
+
+    def _inverse_zoom_credentials(self):
+        for settings in self:
+            settings._zoom_account()._update_credentials(
+                settings.zoom_account_id,
+                settings.zoom_client_id,
+                {
+                    "client_secret": settings.zoom_client_secret,
+                    "webhook_secret": settings.zoom_webhook_secret_token,
+                },
+            )
+
+    def action_zoom_test_connection(self):
+        self.execute()
+        return self._zoom_account().action_test_connection()

@@ -88,7 +88,8 @@ def describe(sandbox, args):
 def main(argv=None):
     args = parse_args(argv)
     sandbox = build(args).start()
-    print(describe(sandbox, args), flush=True)
+    # A command-line program: its banner goes to standard output, not to a log.
+    print(describe(sandbox, args), flush=True)  # pylint: disable=print-used
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())

@@ -1,0 +1,72 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+MAX_PRE_EVENT_WINDOW_MINUTES = 7 * 24 * 60
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    zoom_webinars_enabled = fields.Boolean("Zoom webinars")
+    zoom_emails_enabled = fields.Boolean(
+        "Zoom emails", help="Let Zoom send its own registration confirmation and notification emails."
+    )
+    zoom_access_validation = fields.Boolean(
+        "Access validation", help="Register attendees in Zoom only once every access requirement is met."
+    )
+    zoom_pre_event_sync_minutes = fields.Integer("Pre-event sync window (minutes)", default=60)
+    zoom_waiting_room = fields.Boolean("Waiting room", default=True)
+    zoom_join_before_host = fields.Boolean("Join before host")
+    zoom_mute_upon_entry = fields.Boolean("Mute participants on entry", default=True)
+    zoom_host_video = fields.Boolean("Host video on", default=True)
+    zoom_participant_video = fields.Boolean("Participant video on")
+    zoom_auto_recording = fields.Selection(
+        [("none", "No recording"), ("local", "Local recording"), ("cloud", "Cloud recording")],
+        string="Automatic recording",
+        default="none",
+        required=True,
+    )
+    zoom_approval_type = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Registration approval",
+        default="automatic",
+        required=True,
+    )
+    zoom_recording_handling = fields.Selection(
+        [("link", "Link to Zoom"), ("store", "Store the files in Odoo")],
+        string="Recordings",
+        default="link",
+        required=True,
+    )
+    zoom_attendance_threshold = fields.Float(
+        "Attendance threshold (%)",
+        default=75.0,
+        help="Share of the session's duration a participant must attend to count as attended.",
+    )
+    zoom_participant_sync = fields.Selection(
+        [("all", "Everyone"), ("internal", "Internal users only")],
+        string="Participants synced to Zoom",
+        default="all",
+        required=True,
+    )
+    zoom_plan = fields.Selection(
+        [("free", "Free"), ("pro", "Pro"), ("business", "Business or higher")],
+        string="Zoom plan",
+        default="pro",
+        required=True,
+        help="Sets the rate limits the addon keeps under.",
+    )
+
+    @api.constrains("zoom_attendance_threshold")
+    def _check_zoom_attendance_threshold(self):
+        for company in self:
+            if not 0 <= company.zoom_attendance_threshold <= 100:
+                raise ValidationError(_("The attendance threshold is a percentage between 0 and 100."))
+
+    @api.constrains("zoom_pre_event_sync_minutes")
+    def _check_zoom_pre_event_sync_minutes(self):
+        for company in self:
+            if not 0 <= company.zoom_pre_event_sync_minutes <= MAX_PRE_EVENT_WINDOW_MINUTES:
+                raise ValidationError(
+                    _("The pre-event sync window is between 0 and %s minutes.", MAX_PRE_EVENT_WINDOW_MINUTES)
+                )

@@ -1,0 +1,240 @@
+import logging
+import os
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..utils.client import ZoomClient
+from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
+from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
+from .zoom_token import ZoomTokenStore
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_OAUTH_URL = "https://zoom.us"
+ENCRYPTION_KEY_OPTION = "zoom_training_encryption_key"
+ENCRYPTION_KEY_ENV = "ZOOM_TRAINING_ENCRYPTION_KEY"
+SCOPES_ALWAYS = ("meeting:read:admin", "meeting:write:admin", "user:read:admin", "report:read:admin")
+SCOPES_WEBINARS = ("webinar:read:admin", "webinar:write:admin")
+SCOPES_RECORDINGS = ("recording:read:admin",)
+API_TIMEOUT = 30  # seconds; one number (see zoom_token.TOKEN_REQUEST_TIMEOUT)
+SECRET_FIELDS = {
+    "client_secret": "client_secret_encrypted",
+    "webhook_secret": "webhook_secret_encrypted",
+}
+
+
+class ZoomAccount(models.Model):
+    """A company's Server-to-Server OAuth app: credentials (secrets encrypted) and connection state."""
+
+    _name = "zoom.account"
+    _description = "Zoom connection"
+    _rec_name = "company_id"
+
+    company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
+    account_id = fields.Char("Account ID")
+    client_id = fields.Char("Client ID")
+    client_secret_encrypted = fields.Char(copy=False)
+    webhook_secret_encrypted = fields.Char(copy=False)
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")],
+        default="unknown",
+        required=True,
+    )
+    connection_message = fields.Text()
+    connection_checked_at = fields.Datetime()
+
+    _sql_constraints = [("company_unique", "unique(company_id)", "One Zoom connection per company.")]
+
+    @api.model
+    def _for_company(self, company):
+        account = self.sudo().search([("company_id", "=", company.id)], limit=1)
+        return account or self.sudo().create({"company_id": company.id})
+
+    # Secrets ---------------------------------------------------------------------------------------
+
+    @api.model
+    def _secret_box(self):
+        """The key comes from the server configuration, never from the database."""
+        return SecretBox.from_config(config.get(ENCRYPTION_KEY_OPTION) or os.environ.get(ENCRYPTION_KEY_ENV))
+
+    @api.model
+    def _encryption_key_configured(self):
+        try:
+            self._secret_box()
+        except EncryptionKeyError:
+            return False
+        return True
+
+    def _has_secret(self, name):
+        self.ensure_one()
+        return bool(self[SECRET_FIELDS[name]])
+
+    def _get_secret(self, name):
+        self.ensure_one()
+        stored = self[SECRET_FIELDS[name]]
+        if not stored:
+            return ""
+        try:
+            return self._secret_box().decrypt(stored)
+        except EncryptionKeyError as error:
+            raise UserError(error.plain) from error
+
+    def _update_credentials(self, account_id, client_id, secrets):
+        """Stores what changed; a secret given as empty keeps the stored one. Audited without values."""
+        self.ensure_one()
+        values = {}
+        if (account_id or "") != (self.account_id or ""):
+            values["account_id"] = account_id
+        if (client_id or "") != (self.client_id or ""):
+            values["client_id"] = client_id
+        new_secrets = {name: value for name, value in secrets.items() if value}
+        if new_secrets:
+            box = self._secret_box_or_error()
+            values.update({SECRET_FIELDS[name]: box.encrypt(value) for name, value in new_secrets.items()})
+        if not values:
+            return
+        self.write(dict(values, connection_state="unknown", connection_message=False))
+        changed = sorted(self._fields[name].string or name for name in values)
+        self.env["zoom.audit.event"]._record(
+            self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))
+        )
+
+    def _secret_box_or_error(self):
+        try:
+            return self._secret_box()
+        except EncryptionKeyError as error:
+            if not isinstance(error, MissingEncryptionKey):
+                raise UserError(error.plain) from error
+            raise UserError(
+                _(
+                    "Secrets are not stored in clear. Set the option %(option)s in the Odoo server "
+                    "configuration (or the environment variable %(env)s) to a key made by "
+                    "cryptography.fernet.Fernet.generate_key(), restart Odoo, and save again.",
+                    option=ENCRYPTION_KEY_OPTION,
+                    env=ENCRYPTION_KEY_ENV,
+                )
+            ) from error
+
+    # Connection ------------------------------------------------------------------------------------
+
+    def _oauth_url(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("zoom_training.oauth_url")
+        return (param or DEFAULT_OAUTH_URL).rstrip("/")
+
+    def _api_url_override(self):
+        param = self.env["ir.config_parameter"].sudo().get_param("zoom_training.api_url")
+        return param.rstrip("/") if param else None
+
+    def _credentials(self):
+        self.ensure_one()
+        missing = [
+            label
+            for label, present in (
+                (_("Account ID"), self.account_id),
+                (_("Client ID"), self.client_id),
+                (_("Client secret"), self.client_secret_encrypted),
+            )
+            if not present
+        ]
+        if missing:
+            raise UserError(_("Zoom is not configured: enter the %s in Settings → Zoom.", ", ".join(missing)))
+        return {
+            "oauth_url": self._oauth_url(),
+            "account_id": self.account_id.strip(),
+            "client_id": self.client_id.strip(),
+            "client_secret": self._get_secret("client_secret"),
+        }
+
+    def _token_store(self):
+        self.ensure_one()
+        credentials = self._credentials()
+        return ZoomTokenStore(
+            self.env.registry,
+            self.env.uid,
+            self.company_id,
+            credentials,
+            self._secret_box(),
+            _("Access token obtained from Zoom."),
+        )
+
+    def _zoom_client(self):
+        return self._client_for(self._token_store())
+
+    def _client_for(self, token_store):
+        return ZoomClient(token_store, api_url=self._api_url_override(), timeout=API_TIMEOUT, logger=_logger)
+
+    def _required_scopes(self):
+        self.ensure_one()
+        company = self.company_id
+        scopes = set(SCOPES_ALWAYS)
+        if company.zoom_webinars_enabled:
+            scopes.update(SCOPES_WEBINARS)
+        if company.zoom_auto_recording == "cloud" or company.zoom_recording_handling == "store":
+            scopes.update(SCOPES_RECORDINGS)
+        return scopes
+
+    def _check_connection(self):
+        """Returns (connected, plain-language message)."""
+        self.ensure_one()
+        try:
+            store = self._token_store()
+            token = store.force_refresh()
+            missing = sorted(self._required_scopes() - token.scopes)
+            if missing:
+                return False, _(
+                    "Zoom granted the app too few scopes. Add these scopes to your Server-to-Server OAuth "
+                    "app in the Zoom App Marketplace, then test again: %s",
+                    ", ".join(missing),
+                )
+            account_user = self._client_for(store).get("/users/me")
+        except UserError as error:
+            return False, error.args[0]
+        except ZoomScopeError as error:
+            return False, error.plain
+        except ZoomUnreachable as error:
+            return False, _(
+                "Zoom could not be reached (%s). Check the server's internet access.", error.reason
+            )
+        except ZoomError as error:
+            return False, error.plain
+        if account_user.get("status") not in (None, "active"):
+            return False, _(
+                "The Zoom account user %(email)s is %(status)s: reactivate it in Zoom's admin portal.",
+                email=account_user.get("email"),
+                status=account_user.get("status"),
+            )
+        return True, _("Connected to Zoom as %s.", account_user.get("email") or self.account_id)
+
+    def action_test_connection(self):
+        self.ensure_one()
+        connected, message = self._check_connection()
+        self.write(
+            {
+                "connection_state": "connected" if connected else "error",
+                "connection_message": message,
+                "connection_checked_at": fields.Datetime.now(),
+            }
+        )
+        self.env["zoom.audit.event"]._record(self.company_id, "connection_tested", message)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connected") if connected else _("Not connected"),
+                "message": message,
+                "type": "success" if connected else "danger",
+                "sticky": not connected,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
+    def _cron_refresh_tokens(self):
+        """Keeps a fresh token ready so that no job waits for one."""
+        for account in self.sudo().search([("client_secret_encrypted", "!=", False)]):
+            try:
+                account._token_store().refresh_if_expiring(seconds=15 * 60)
+            except (UserError, ZoomError) as error:
+                _logger.warning("Zoom token refresh failed for company %s: %s", account.company_id.id, error)
