@@ -487,6 +487,8 @@ class Contract:
             listed = ", ".join(operation.spec["responses"])
             return [Violation(where, "", f"status {status} is not documented (spec lists {listed})")]
         schema = operation.response_schema(key, query)
+        if operation.operation_id == "userSettings":
+            where += f" (the oneOf branch of option={query.get('option')})"
         if schema is None:
             return self._no_body_violations(where, status, body)
         if body is None:

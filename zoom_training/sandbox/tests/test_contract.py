@@ -162,6 +162,10 @@ class Scenario:
             )
         return response.json() if response.content else None
 
+    def probe(self, method, path, **kwargs):
+        """A call the spec forbids: what the sandbox answers is judged by the contract tests alone."""
+        self.session.request(method, self.sandbox.api_base + path, timeout=TIMEOUT, **kwargs)
+
     def expect_error(self, method, path, status, code, **kwargs):
         body = self.call(method, path, status, **kwargs)
         if not isinstance(body, dict) or body.get("code") != code:
@@ -353,6 +357,33 @@ def webinar_life(s):
     s.call("DELETE", f"/webinars/{s.ids['doomed']}", 204)
 
 
+def spec_edges(s):
+    """Bodies that break the spec's request schemas (Zoom: 400 code 300), one per schema part."""
+    meeting, webinar = f"/meetings/{s.ids['meeting']}", f"/webinars/{s.ids['webinar']}"
+    session = {"topic": "Edge", "start_time": s.later(days=5), "duration": 30}
+    person = {"email": "edge@example.com", "first_name": "Edge"}
+    probes = (
+        ("POST", f"/users/{HOST}/meetings", {**session, "settings": {"show_share_button": "yes"}}),
+        (
+            "POST",
+            f"/users/{HOST}/meetings",
+            {**session, "settings": {"waiting_room_options": {"mode": "maybe"}}},
+        ),
+        ("PATCH", meeting, {"settings": {"email_notification": "yes"}}),
+        ("POST", f"{meeting}/registrants", {**person, "language": "xx-XX"}),
+        ("POST", f"{meeting}/registrants", {**person, "no_of_employees": "lots"}),
+        (
+            "POST",
+            f"/users/{HOST}/webinars",
+            {**session, "settings": {"question_and_answer": {"enable": "yes"}}},
+        ),
+        ("PATCH", webinar, {"settings": {"hd_video": "yes"}}),
+        ("POST", f"{webinar}/registrants", {**person, "purchasing_time_frame": "someday"}),
+    )
+    for method, path, body in probes:
+        s.probe(method, path, json=body)
+
+
 def url_validation(s):
     result = s.sandbox.webhooks.validate_url()
     if not result.ok:
@@ -380,6 +411,7 @@ def run(sandbox, receiver):
         webinars,
         webinar_registrants,
         panelists,
+        spec_edges,
         webinar_life,
         url_validation,
     )

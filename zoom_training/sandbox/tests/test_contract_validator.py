@@ -206,9 +206,7 @@ def test_section_2_1_schemas_accept_their_own_examples(contract, operation_id):
     schemas.update({key: operation.response_schema(key, {}) for key in operation.spec["responses"]})
     for label, schema in schemas.items():
         if schema:
-            validator = operation.validator(("example", label), schema)
-            errors = [f"{label}: {error.message}" for error in validator.iter_errors(example_of(schema))]
-            assert not errors, errors
+            raise_for(operation.body_violations(("example", label), schema, example_of(schema), label))
 
 
 def test_user_settings_one_of_is_unsatisfiable_as_written(contract):
@@ -271,6 +269,28 @@ def test_meeting_id_as_string_is_rejected(contract, meeting):
     wrong = {**meeting, "id": str(meeting["id"])}
     (violation,) = contract.response_violations("GET", "/v2/meetings/97763643886", 200, wrong)
     assert (violation.pointer, violation.message) == ("/id", "'97763643886' is not of type 'integer'")
+
+
+def test_invented_properties_are_rejected(contract, meeting):
+    invented = {**meeting, "invented": 1, "settings": {**meeting["settings"], "nope": True}}
+    violations = contract.response_violations("GET", "/v2/meetings/97763643886", 200, invented)
+    assert sorted((v.pointer, v.message) for v in violations) == [
+        ("", "property 'invented' is not in the spec"),
+        ("/settings", "property 'nope' is not in the spec"),
+    ]
+
+
+def test_properties_declared_across_all_of_are_all_accepted(contract):
+    registrant = example_of(contract.operation("meetingRegistrantGet").response_schema("200", {}))
+    assert {"id", "email", "create_time", "participant_pin_code"} <= set(registrant)
+    assert not contract.response_violations("GET", "/v2/meetings/1/registrants/r1", 200, registrant)
+
+
+def test_share_url_allowance_is_narrow(contract, meeting):
+    recording = example_of(contract.operation("recordingGet").response_schema("200", {}))
+    shared = {**recording, "share_url": "https://example.com/rec/share/abc"}
+    assert not contract.response_violations("GET", "/v2/meetings/1/recordings", 200, shared)
+    assert contract.response_violations("GET", "/v2/meetings/1", 200, {**meeting, "share_url": "x"})
 
 
 def test_formats_are_enforced(contract, meeting):
