@@ -26,6 +26,7 @@ SECRET = "sim_webhook_secret_token"
 CLIENT_ID, CLIENT_SECRET, ACCOUNT_ID = "sim_client_id", "sim_client_secret", "sim_account_id"
 HOST, BASIC_USER = "host@example.com", "basic@example.com"
 TIMEOUT = 10
+UNKNOWN_ID = 12345678901
 
 # CONTRACT §5.2: the type of `payload.object.id` per event.
 OBJECT_ID_TYPES = {
@@ -204,7 +205,7 @@ def meetings(s):
     s.call("GET", f"/meetings/{meeting_id}", 200)
     s.call("GET", f"/meetings/{s.ids['recurring']}", 200, params={"show_previous_occurrences": "true"})
     s.call("PATCH", f"/meetings/{meeting_id}", 204, json={"topic": "Odoo training (updated)", "duration": 90})
-    s.expect_error("GET", "/meetings/12345678901", 404, 3001)
+    s.expect_error("GET", f"/meetings/{UNKNOWN_ID}", 404, 3001)
     s.expect_error("POST", "/users/nobody@example.com/meetings", 404, 1001, json=body)
     s.expect_error("POST", f"/users/{HOST}/meetings", 400, 300, json={**body, "duration": "long"})
 
@@ -227,7 +228,7 @@ def meeting_registrants(s):
     deny = {"action": "deny", "registrants": [{"id": joe["registrant_id"], "email": "joe@example.com"}]}
     s.call("PUT", f"{base}/status", 204, json=deny)
     s.call("DELETE", f"{base}/{jack['registrant_id']}", 204)
-    s.expect_error("GET", "/meetings/12345678901/registrants", 404, 3001)
+    s.expect_error("GET", f"/meetings/{UNKNOWN_ID}/registrants", 404, 3001)
 
 
 def batch_registrants(s):
@@ -301,7 +302,7 @@ def webinars(s):
     s.call("GET", f"/webinars/{webinar_id}", 200)
     s.call("PATCH", f"/webinars/{webinar_id}", 204, json={"agenda": "What is new", "duration": 75})
     s.expect_error("POST", f"/users/{BASIC_USER}/webinars", 400, 200, json=body)
-    s.expect_error("GET", "/webinars/12345678901", 404, 3001)
+    s.expect_error("GET", f"/webinars/{UNKNOWN_ID}", 404, 3001)
 
 
 def webinar_registrants(s):
@@ -384,6 +385,37 @@ def spec_edges(s):
         s.probe(method, path, json=body)
 
 
+GHOST = {"email": "ghost@example.com", "first_name": "Ghost"}
+# A valid body per operation, so that the unknown id is the only thing wrong with the call.
+VALID_BODIES = {
+    "meetingCreate": {"topic": "Ghost", "type": 2},
+    "meetingUpdate": {"topic": "Ghost"},
+    "meetingStatus": {"action": "end"},
+    "meetingRegistrantCreate": GHOST,
+    "meetingRegistrantStatus": {"action": "approve", "registrants": [{"id": "nobody"}]},
+    "addBatchRegistrants": {"registrants": [GHOST]},
+    "webinarCreate": {"topic": "Ghost", "type": 5},
+    "webinarUpdate": {"topic": "Ghost"},
+    "webinarStatus": {"action": "end"},
+    "webinarRegistrantCreate": GHOST,
+    "webinarRegistrantStatus": {"action": "approve", "registrants": [{"id": "nobody"}]},
+    "addBatchWebinarRegistrants": {"registrants": [GHOST]},
+    "webinarPanelistCreate": {"panelists": [{"email": "ghost@example.com", "name": "Ghost"}]},
+}
+
+
+def unknown_ids(s):
+    """Every §2.1 operation on a user, meeting or webinar that does not exist, and every registrant or
+    panelist operation on an unknown registrant or panelist of an existing one."""
+    unknown = {"userId": "nobody@example.com", "registrantId": "nobody", "panelistId": "nobody"}
+    for method, template, operation_id in SECTION_2_1:
+        body = VALID_BODIES.get(operation_id)
+        s.probe(method, template.format(**unknown, meetingId=UNKNOWN_ID, webinarId=UNKNOWN_ID), json=body)
+        if "{registrantId}" in template or "{panelistId}" in template:
+            known = template.format(**unknown, meetingId=s.ids["meeting"], webinarId=s.ids["webinar"])
+            s.probe(method, known, json=body)
+
+
 def url_validation(s):
     result = s.sandbox.webhooks.validate_url()
     if not result.ok:
@@ -412,6 +444,7 @@ def run(sandbox, receiver):
         webinar_registrants,
         panelists,
         spec_edges,
+        unknown_ids,
         webinar_life,
         url_validation,
     )

@@ -381,6 +381,16 @@ def test_batch_registration_200_is_held_to_the_201_schema(contract):
     assert contract.response_violations("POST", "/v2/meetings/85746065/registrants", 200, good)
 
 
+def test_registrant_create_404_accepts_the_meeting_code_too(contract):
+    path = "/v2/meetings/1/registrants"
+    for code in (1001, 3001):
+        assert not contract.response_violations("POST", path, 404, {"code": code, "message": "x"})
+    assert contract.response_violations("POST", path, 404, {"code": 3079, "message": "x"})
+    assert contract.response_violations(
+        "POST", "/v2/webinars/1/registrants", 404, {"code": 1001, "message": "x"}
+    )
+
+
 def test_webinar_status_204_is_accepted_only_without_body(contract):
     assert not contract.response_violations("PUT", "/v2/webinars/1/status", 204, None)
     assert contract.response_violations("PUT", "/v2/webinars/1/status", 204, {"unexpected": 1})
