@@ -6,7 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..utils.client import ZoomClient
-from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
+from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox, SecretDecryptError
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
 from .zoom_token import ZoomTokenStore
 
@@ -80,6 +80,21 @@ class ZoomAccount(models.Model):
             return self._secret_box().decrypt(stored)
         except EncryptionKeyError as error:
             raise UserError(error.plain) from error
+
+    @api.model
+    def _reencrypt_secrets(self):
+        """Key rotation: re-encrypts every stored secret and token with the first configured key."""
+        box = self._secret_box_or_error()
+        for account in self.sudo().search([]):
+            account.write(
+                {field: box.reencrypt(account[field]) for field in SECRET_FIELDS.values() if account[field]}
+            )
+        # Tokens are a cache: one that no configured key opens is dropped and fetched again when needed.
+        for token in self.env["zoom.token"].sudo().search([]):
+            try:
+                token.access_token_encrypted = box.reencrypt(token.access_token_encrypted)
+            except SecretDecryptError:
+                token.unlink()
 
     def _update_credentials(self, account_id, client_id, secrets):
         """Stores what changed; a secret given as empty keeps the stored one. Audited without values."""

@@ -4,6 +4,7 @@ from datetime import timezone
 
 from odoo import fields, models
 
+from ..utils.crypto import SecretDecryptError
 from ..utils.errors import ZoomError
 from ..utils.oauth import S2SToken, fetch_s2s_token
 from .zoom_audit_event import insert_audit_event
@@ -113,8 +114,12 @@ class ZoomTokenStore:
         if not row:
             return None
         encrypted, expires_at, scopes, api_url = row
+        try:
+            access_token = self.secret_box.decrypt(encrypted)
+        except SecretDecryptError:
+            return None  # encrypted with a key no longer configured: fetch a new one
         return S2SToken(
-            access_token=self.secret_box.decrypt(encrypted),
+            access_token=access_token,
             expires_at=expires_at.replace(tzinfo=timezone.utc),
             scopes=frozenset((scopes or "").split()),
             api_url=api_url or "",

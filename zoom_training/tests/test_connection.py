@@ -1,8 +1,12 @@
 import logging
 import threading
+from unittest.mock import patch
+
+from cryptography.fernet import Fernet
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, JsonRpcException, TransactionCase, new_test_user, tagged
+from odoo.tools import config, mute_logger
 
 from ..models.zoom_token import ZoomTokenStore
 from .common import ZoomSandboxCase
@@ -119,11 +123,20 @@ class TestConnectionSettings(ZoomSandboxCase, TransactionCase):
                 self._enter_sandbox_credentials()
         self.assertFalse(self.env["zoom.account"]._for_company(self.env.company).client_secret_encrypted)
 
+    def test_key_rotation_reencrypts_secrets_with_the_new_key(self):
+        self._enter_sandbox_credentials()
+        account = self.env["zoom.account"]._for_company(self.env.company)
+        old_key = config.options["zoom_training_encryption_key"]
+        new_key = Fernet.generate_key().decode()
+        with patch.dict(config.options, {"zoom_training_encryption_key": f"{new_key},{old_key}"}):
+            self.env["zoom.account"]._reencrypt_secrets()
+        with patch.dict(config.options, {"zoom_training_encryption_key": new_key}):
+            self.assertEqual(account._get_secret("client_secret"), self.sandbox.client_secret)
+            self.assertEqual(account._get_secret("webhook_secret"), self.sandbox.webhook_secret)
+        with self.assertRaisesRegex(UserError, "another key"):
+            account._get_secret("client_secret")
+
     def _without_encryption_key(self):
-        from unittest.mock import patch
-
-        from odoo.tools import config
-
         return patch.dict(config.options, {"zoom_training_encryption_key": ""})
 
     def test_credential_changes_are_audited_without_the_secret(self):
@@ -219,3 +232,19 @@ class TestTokens(ZoomSandboxCase, TransactionCase):
         self.assertEqual(errors, [])
         self.assertEqual(len(set(tokens)), 1)
         self.assertEqual(self.token_request_count(), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestSecretsOverRpc(ZoomSandboxCase, HttpCase):
+    def test_a_non_admin_gets_nothing_over_json_rpc(self):
+        self.connect_company(self.env)
+        new_test_user(self.env, login="trainee_rpc", password="trainee_rpc_pw", groups="base.group_user")
+        self.authenticate("trainee_rpc", "trainee_rpc_pw")
+        for model in ("zoom.account", "zoom.token", "zoom.audit.event"):
+            with self.subTest(model=model), mute_logger("odoo.http"):
+                with self.assertRaises(JsonRpcException) as refused:
+                    self.make_jsonrpc_request(
+                        "/web/dataset/call_kw",
+                        {"model": model, "method": "search_read", "args": [[]], "kwargs": {}},
+                    )
+                self.assertEqual(refused.exception.args[0], "odoo.exceptions.AccessError")

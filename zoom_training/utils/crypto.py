@@ -70,6 +70,13 @@ class SecretBox:
         except (InvalidToken, UnicodeError) as exc:
             raise SecretDecryptError() from exc
 
+    def reencrypt(self, token):
+        """`token`, decrypted by any configured key, encrypted again by the first one (key rotation)."""
+        try:
+            return self._fernet.rotate(token.encode("ascii")).decode("ascii")
+        except (InvalidToken, UnicodeError) as exc:
+            raise SecretDecryptError() from exc
+
     def __repr__(self):
         return f"{type(self).__name__}(<key hidden>)"
 
