@@ -448,6 +448,7 @@ def url_validation(s):
 class Run:
     entries: list
     deliveries: list
+    emitted: list
     surprises: list
 
 
@@ -473,7 +474,7 @@ def run(sandbox, receiver):
     )
     sandbox.webhooks.wait_idle(timeout=10)
     api_entries = [entry for entry in sandbox.requests.entries if entry.path.startswith(SERVER_PREFIX + "/")]
-    return Run(api_entries, list(receiver.deliveries), scenario.surprises)
+    return Run(api_entries, list(receiver.deliveries), list(sandbox.webhooks.events), scenario.surprises)
 
 
 @pytest.fixture(scope="module")
@@ -553,6 +554,13 @@ def test_webhook_payloads_match_the_catalogue(run, contract):
     for delivery in run.deliveries:
         violations += contract.webhook_violations(delivery.payload)
     raise_for(violations)
+
+
+def test_every_emitted_event_was_received_and_validated(run):
+    received = sorted(json.dumps(d.payload, sort_keys=True) for d in run.deliveries)
+    emitted = sorted(json.dumps(event, sort_keys=True) for event in run.emitted)
+    assert len(received) == len(emitted) + 1  # + the URL validation, which is not an event
+    assert set(emitted) <= set(received)
 
 
 def test_the_meeting_life_emitted_its_events(run):
