@@ -5,6 +5,11 @@ from ``$ZOOM_SPEC_DIR`` (default ``<repo root>/../shared/zoom/spec``), matches a
 operation and validates parameters, bodies and webhook payloads with ``openapi-schema-validator``.
 Plain Python: no Odoo, no sandbox import, so it can hold any Zoom look-alike to the specs.
 
+How the specs express types: integers carry ``format: int64`` (range-checked), times ``format: date-time``
+(RFC 3339, checked through rfc3339-validator), ``nullable: true`` appears twice (transcript fields, honoured
+by OAS30Validator); the REST schemas never set ``additionalProperties``, the webhook schemas mostly set
+it to false. Formats are enforced with the validators' own format checkers.
+
 Every departure from the raw specs is listed below with its reason; each one is narrow (one operation,
 one status or one field) and exists because the spec contradicts itself or CONTRACT.md.
 """
