@@ -20,6 +20,7 @@ import functools
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -220,8 +221,9 @@ class Violation:
 class ContractError(AssertionError):
     def __init__(self, violations):
         self.violations = list(violations)
-        lines = [f"  - {violation}" for violation in self.violations]
-        super().__init__("\n".join([f"Zoom contract violated ({len(lines)}):", *lines]))
+        counts = Counter(str(violation) for violation in self.violations)
+        lines = [f"  - {text}" + (f" (x{count})" if count > 1 else "") for text, count in counts.items()]
+        super().__init__("\n".join([f"Zoom contract violated ({len(self.violations)}):", *lines]))
 
 
 def raise_for(violations):

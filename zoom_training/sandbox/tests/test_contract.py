@@ -222,7 +222,10 @@ def meeting_registrants(s):
     meeting_id = s.ids["meeting"]
     base = f"/meetings/{meeting_id}/registrants"
     jill = s.call(
-        "POST", base, 201, json={"email": "jill@example.com", "first_name": "Jill", "last_name": "Chill"}
+        "POST",
+        base,
+        201,
+        json={"email": "jill@example.com", "first_name": "Jill", "last_name": "Chill", "language": "fr-FR"},
     )
     s.ids["jill"] = jill
     jack = s.call("POST", base, 201, json={"email": "jack@example.com", "first_name": "Jack"})
@@ -445,6 +448,34 @@ def unknown_ids(s):
             s.probe(method, known, json=body)
 
 
+def edge_answers(s):
+    """Answers CONTRACT and the sandbox README document for the edges: paging, limits, plans."""
+    meeting, local = f"/meetings/{s.ids['meeting']}", f"/meetings/{s.ids['local']}"
+    first = s.call("GET", f"{meeting}/registrants", 200, params={"page_size": 2})
+    s.call("GET", f"{meeting}/registrants", 200, params={"next_page_token": first["next_page_token"]})
+    s.probe("GET", f"{meeting}/registrants", params={"next_page_token": "not-a-token"})
+    crowd = [{"email": f"crowd{n}@example.com", "first_name": "Crowd"} for n in range(31)]
+    s.probe("POST", f"{meeting}/batch_registrants", json={"registrants": crowd})
+    s.probe("POST", f"{local}/registrants", json={"email": "closed@example.com", "first_name": "Closed"})
+    basic = s.call(
+        "POST",
+        f"/users/{BASIC_USER}/meetings",
+        201,
+        json={"topic": "Basic", "settings": {"approval_type": 0}},
+    )
+    s.probe(
+        "POST",
+        f"/meetings/{basic['id']}/registrants",
+        json={"email": "paid@example.com", "first_name": "Paid"},
+    )
+    s.sandbox.batch_success_status = 200
+    try:
+        people = {"registrants": [{"email": "late@example.com", "first_name": "Late"}]}
+        s.call("POST", f"/webinars/{s.ids['webinar']}/batch_registrants", 200, json=people)
+    finally:
+        s.sandbox.batch_success_status = 201
+
+
 def url_validation(s):
     result = s.sandbox.webhooks.validate_url()
     if not result.ok:
@@ -476,6 +507,7 @@ def run(sandbox, receiver):
         panelists,
         spec_edges,
         unknown_ids,
+        edge_answers,
         webinar_life,
         url_validation,
     )
