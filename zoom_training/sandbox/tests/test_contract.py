@@ -75,6 +75,7 @@ DOCUMENTED_ERRORS = {
     ("webinarRegistrantCreate", 400, 3027),
     ("meeting", 401, 124),
     ("meetingRegistrantCreate", 429, None),
+    ("meetingUpdate", 429, None),
 }
 
 
@@ -261,6 +262,8 @@ def rate_limits_and_tokens(s):
         s.sandbox.limits.enabled = False
     if not isinstance(body, dict) or not isinstance(body.get("code"), int):
         s.surprises.append(f"429 without a Zoom error body: {body}")
+    s.sandbox.faults.storm_429(1, operation="meetingUpdate")
+    s.call("PATCH", f"/meetings/{s.ids['meeting']}", 429, json={"agenda": "Too fast"})
     response = requests.get(
         f"{s.sandbox.api_base}/meetings/{s.ids['meeting']}",
         headers={"Authorization": "Bearer not-a-token"},
