@@ -1,1 +1,11 @@
-from . import res_company, res_config_settings, zoom_account, zoom_audit_event, zoom_token
+# ruff: noqa: I001  (order matters: the mixin is defined before the models that inherit it)
+from . import res_company
+from . import res_config_settings
+from . import res_users
+from . import zoom_audit_event
+from . import zoom_token
+from . import zoom_account
+from . import zoom_meeting
+from . import zoom_sync_mixin
+from . import calendar_event
+from . import event_event

@@ -178,7 +178,9 @@ class ZoomAccount(models.Model):
         return self._client_for(self._token_store())
 
     def _client_for(self, token_store):
-        return ZoomClient(token_store, api_url=self._api_url_override(), timeout=API_TIMEOUT, logger=_logger)
+        params = self.env["ir.config_parameter"].sudo()
+        timeout = int(params.get_param("zoom_training.timeout", API_TIMEOUT))
+        return ZoomClient(token_store, api_url=self._api_url_override(), timeout=timeout, logger=_logger)
 
     def _required_scopes(self):
         self.ensure_one()

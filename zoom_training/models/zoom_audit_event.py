@@ -29,10 +29,16 @@ class ZoomAuditEvent(models.Model):
 
 
 def insert_audit_event(cr, company_id, uid, event_type, description):
-    """For code that runs on a cursor of its own, without an ORM environment (see ZoomTokenStore)."""
+    """For code that runs on a cursor of its own, without an ORM environment (see ZoomTokenStore).
+
+    A user (or company) that the calling transaction created and has not committed yet is not visible
+    here: the event is then recorded without it rather than lost.
+    """
     cr.execute(
         """INSERT INTO zoom_audit_event (company_id, user_id, event_type, description,
                                          create_uid, write_uid, create_date, write_date)
-           VALUES (%s, %s, %s, %s, %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')""",
-        [company_id, uid, event_type, description, uid, uid],
+           SELECT company.id, (SELECT id FROM res_users WHERE id = %(uid)s), %(event_type)s, %(description)s,
+                  1, 1, now() at time zone 'UTC', now() at time zone 'UTC'
+             FROM res_company company WHERE company.id = %(company_id)s""",
+        {"company_id": company_id, "uid": uid, "event_type": event_type, "description": description},
     )

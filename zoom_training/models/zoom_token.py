@@ -149,7 +149,7 @@ class ZoomTokenStore:
             """INSERT INTO zoom_token (key, access_token_encrypted, expires_at, scopes, api_url,
                                        create_uid, write_uid, create_date, write_date)
                VALUES (%(key)s, %(token)s, %(expires_at)s, %(scopes)s, %(api_url)s,
-                       %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC')
+                       1, 1, now() at time zone 'UTC', now() at time zone 'UTC')
                ON CONFLICT (key) DO UPDATE SET
                    access_token_encrypted = EXCLUDED.access_token_encrypted,
                    expires_at = EXCLUDED.expires_at, scopes = EXCLUDED.scopes, api_url = EXCLUDED.api_url,
@@ -160,6 +160,5 @@ class ZoomTokenStore:
                 "expires_at": token.expires_at.astimezone(timezone.utc).replace(tzinfo=None),
                 "scopes": " ".join(sorted(token.scopes)),
                 "api_url": token.api_url,
-                "uid": self.uid,
             },
         )

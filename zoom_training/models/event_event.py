@@ -1,0 +1,47 @@
+from odoo import fields, models
+
+
+class EventEvent(models.Model):
+    _name = "event.event"
+    _inherit = ["event.event", "zoom.sync.mixin"]
+
+    zoom_instructor_ids = fields.Many2many(
+        "res.users",
+        "event_event_zoom_instructor_rel",
+        "event_id",
+        "user_id",
+        string="Instructors",
+        domain=[("share", "=", False)],
+        help="Alternative hosts of a Zoom meeting, panelists of a Zoom webinar.",
+    )
+
+    def _zoom_synced_fields(self):
+        return [
+            "name",
+            "date_begin",
+            "date_end",
+            "date_tz",
+            "description",
+            "user_id",
+            "zoom_instructor_ids",
+            "stage_id",
+        ]
+
+    def _zoom_start_and_duration(self):
+        return self.date_begin, int((self.date_end - self.date_begin).total_seconds() // 60)
+
+    def _zoom_timezone(self):
+        return self.date_tz
+
+    def _zoom_company(self):
+        return self.company_id or self.env.company
+
+    def _zoom_host_user(self):
+        return self.user_id
+
+    def _zoom_cohost_users(self):
+        return self.zoom_instructor_ids - self.user_id
+
+    def _zoom_is_cancelled(self):
+        cancelled = self.env.ref("event.event_stage_cancelled", raise_if_not_found=False)
+        return not self.active or (cancelled and self.stage_id == cancelled)

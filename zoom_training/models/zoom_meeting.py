@@ -1,0 +1,304 @@
+import json
+import logging
+from datetime import datetime, timedelta, timezone
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..utils.errors import (
+    ZoomError,
+    ZoomNotFound,
+    ZoomRateLimited,
+    ZoomServerError,
+    ZoomUnreachable,
+)
+from ..utils.payloads import build_payload, changed_part, payload_hash
+
+_logger = logging.getLogger(__name__)
+
+TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
+PUSH_DELAY_SECONDS = 5  # edits within this window become one update
+LICENSED = 2
+SYNC_STATES = [
+    ("pending", "Being synced"),
+    ("synced", "Synced"),
+    ("error", "Error"),
+    ("quota", "Waiting for Zoom quota"),
+    ("deleted", "Deleted in Zoom"),
+]
+
+
+class ZoomMeeting(models.Model):
+    """A Zoom meeting or webinar held for a calendar event or a training. Odoo is the source of truth."""
+
+    _name = "zoom.meeting"
+    _inherit = ["mail.thread"]
+    _description = "Zoom meeting or webinar"
+    _order = "start desc, id desc"
+
+    name = fields.Char("Topic", required=True)
+    kind = fields.Selection(
+        [("meeting", "Meeting"), ("webinar", "Webinar")], required=True, default="meeting"
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    res_model = fields.Char("Source model", required=True, index=True)
+    res_id = fields.Many2oneReference("Source record", model_field="res_model", required=True, index=True)
+    host_user_id = fields.Many2one("res.users", string="Host")
+    host_email = fields.Char()
+    zoom_id = fields.Char("Zoom ID", index=True, copy=False, readonly=True)
+    zoom_uuid = fields.Char("Zoom UUID", copy=False, readonly=True)
+    start = fields.Datetime()
+    duration = fields.Integer("Duration (minutes)")
+    timezone = fields.Char()
+    join_url = fields.Char("Join link", copy=False, readonly=True)
+    registration_url = fields.Char(copy=False, readonly=True)
+    password = fields.Char("Passcode", copy=False, readonly=True, groups="base.group_user")
+    sync_state = fields.Selection(SYNC_STATES, default="pending", required=True, tracking=True)
+    sync_error = fields.Text(copy=False)
+    quota_until = fields.Datetime(copy=False)
+    last_payload = fields.Text(copy=False, help="What Zoom holds, as last sent by Odoo.")
+    last_payload_hash = fields.Char(copy=False)
+    zoom_status = fields.Selection(
+        [("waiting", "Not started"), ("started", "In progress"), ("ended", "Ended")],
+        default="waiting",
+        copy=False,
+    )
+    actual_start = fields.Datetime(copy=False)
+    actual_end = fields.Datetime(copy=False)
+    update_count = fields.Integer(copy=False, help="Create and update calls sent to Zoom.")
+
+    _sql_constraints = [
+        ("zoom_id_unique", "unique(zoom_id, company_id)", "A Zoom meeting is linked to one Odoo record only.")
+    ]
+
+    # Source ----------------------------------------------------------------------------------------
+
+    def _source(self):
+        self.ensure_one()
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def _zoom_account(self):
+        return self.env["zoom.account"]._for_company(self.company_id)
+
+    def _client(self):
+        return self._zoom_account()._zoom_client()
+
+    # Queueing --------------------------------------------------------------------------------------
+
+    def _enqueue_push(self, eta=PUSH_DELAY_SECONDS):
+        for meeting in self:
+            meeting.with_delay(
+                channel="root.zoom",
+                identity_key=f"zoom-push-{meeting.id}",
+                eta=eta,
+                description=f"Zoom: sync {meeting.kind} {meeting.name}",
+            )._zoom_push()
+
+    def _enqueue_delete(self, eta=None):
+        for meeting in self:
+            meeting.with_delay(
+                channel="root.zoom",
+                identity_key=f"zoom-delete-{meeting.id}",
+                eta=eta,
+                description=f"Zoom: delete {meeting.kind} {meeting.name}",
+            )._zoom_delete()
+
+    # Jobs ------------------------------------------------------------------------------------------
+
+    def _zoom_push(self):
+        """Creates the meeting in Zoom, or sends what changed. Idempotent."""
+        self.ensure_one()
+        source = self._source()
+        if not self.active or not source or source._zoom_is_cancelled():
+            return self._zoom_delete()
+        try:
+            spec = source._zoom_session_spec()
+            payload = build_payload(spec)
+            if not self.zoom_id:
+                self._zoom_create(source, payload)
+            else:
+                self._zoom_update(payload)
+            self._zoom_sync_cohosts(source)
+        except TRANSIENT_ERRORS as error:
+            return self._zoom_retry_later(error, self._enqueue_push)
+        except (ZoomError, UserError) as error:
+            self._zoom_fail(error)
+            return False
+        self.write({"sync_state": "synced", "sync_error": False, "quota_until": False})
+        return True
+
+    def _zoom_create(self, source, payload):
+        host = source._zoom_host_user()
+        host_email = self._zoom_check_host(host)
+        client = self._client()
+        existing = self._zoom_find_created_earlier(client, host_email, payload)
+        if existing:
+            self._zoom_update_from_answer(client.get(f"/{self.kind}s/{existing['id']}"), {})
+            return self._zoom_update(payload)
+        # Not replayed by the client: a lost answer is found again by the next attempt, never re-created.
+        answer = client.post(f"/users/{host_email}/{self.kind}s", json=payload, retry_unsafe=False)
+        self.update_count += 1
+        self._zoom_update_from_answer(answer, payload)
+        return answer
+
+    def _zoom_update(self, payload):
+        if self.last_payload_hash == payload_hash(payload):
+            return None
+        changes = changed_part(json.loads(self.last_payload or "{}"), payload)
+        if changes:
+            self._client().patch(f"/{self.kind}s/{self.zoom_id}", json=changes)
+            self.update_count += 1
+        self.write({"last_payload": json.dumps(payload), "last_payload_hash": payload_hash(payload)})
+        return changes
+
+    def _zoom_update_from_answer(self, answer, sent_payload):
+        self.write(
+            {
+                "zoom_id": str(answer["id"]),
+                "zoom_uuid": answer.get("uuid"),
+                "join_url": answer.get("join_url"),
+                "registration_url": answer.get("registration_url"),
+                "password": answer.get("password"),
+                "host_email": answer.get("host_email") or self.host_email,
+                "last_payload": json.dumps(sent_payload),
+                "last_payload_hash": payload_hash(sent_payload),
+            }
+        )
+        self._source()._zoom_meeting_ready(self)
+
+    def _zoom_find_created_earlier(self, client, host_email, payload):
+        """An attempt that timed out or was killed may have created the meeting: adopt it, never create twice.
+
+        One listing call (Medium category) before each create; it does not count against the host's
+        100 daily create/update calls.
+        """
+        items_key = f"{self.kind}s"
+        listing = client.paginate(f"/users/{host_email}/{items_key}", items_key, params={"type": "scheduled"})
+        candidates = {
+            str(item["id"]): item
+            for item in listing
+            if item.get("topic") == payload["topic"] and item.get("start_time") == payload["start_time"]
+        }
+        if not candidates:
+            return None
+        linked = self.with_context(active_test=False).search([("zoom_id", "in", list(candidates))])
+        unlinked = [item for zoom_id, item in candidates.items() if zoom_id not in linked.mapped("zoom_id")]
+        return unlinked[0] if unlinked else None
+
+    def _zoom_check_host(self, host):
+        """The host's Zoom user: exists, licensed, and has the webinar feature for webinars."""
+        if not host:
+            raise UserError(_("Choose a responsible user: Zoom needs a host."))
+        email = (host.zoom_email or host.email or "").strip()
+        if not email:
+            raise UserError(_("%s has no email address: Zoom finds hosts by email.", host.name))
+        client = self._client()
+        try:
+            zoom_user = client.get(f"/users/{email}")
+        except ZoomNotFound as error:
+            raise UserError(
+                _(
+                    "%s is not a user of your Zoom account: invite them in Zoom, or set their Zoom email.",
+                    email,
+                )
+            ) from error
+        if zoom_user.get("type") != LICENSED:
+            raise UserError(
+                _(
+                    "%s has a Basic Zoom license: registration needs a Licensed host. Upgrade them in Zoom.",
+                    email,
+                )
+            )
+        if self.kind == "webinar":
+            settings = client.get(f"/users/{email}/settings")
+            if not settings.get("feature", {}).get("webinar"):
+                raise UserError(
+                    _("%s has no Zoom Webinar license: assign one in Zoom, or use a Zoom Meeting.", email)
+                )
+        self.write({"host_user_id": host.id, "host_email": email})
+        return email
+
+    def _zoom_sync_cohosts(self, source):
+        """Webinar panelists follow the instructors; meetings carry theirs as alternative hosts."""
+        if self.kind != "webinar":
+            return
+        wanted = {user.email.lower(): user.name for user in source._zoom_cohost_users() if user.email}
+        client = self._client()
+        current = client.get(f"/webinars/{self.zoom_id}/panelists").get("panelists", [])
+        present = {panelist["email"].lower() for panelist in current}
+        missing = [{"email": email, "name": name} for email, name in wanted.items() if email not in present]
+        if missing:
+            client.post(f"/webinars/{self.zoom_id}/panelists", json={"panelists": missing})
+        for panelist in current:
+            if panelist["email"].lower() not in wanted:
+                client.delete(f"/webinars/{self.zoom_id}/panelists/{panelist['id']}")
+
+    def _zoom_delete(self):
+        """Deletes the meeting in Zoom; one that is already gone (3001) counts as deleted."""
+        self.ensure_one()
+        if self.zoom_id:
+            emails = self.company_id.zoom_emails_enabled
+            params = {f"cancel_{self.kind}_reminder": str(emails).lower()}
+            if self.kind == "meeting":
+                params["schedule_for_reminder"] = str(emails).lower()
+            try:
+                self._client().delete(f"/{self.kind}s/{self.zoom_id}", params=params)
+            except ZoomNotFound as error:
+                if not error.gone:
+                    raise
+            except TRANSIENT_ERRORS as error:
+                return self._zoom_retry_later(error, self._enqueue_delete)
+        self.write({"sync_state": "deleted", "sync_error": False, "join_url": False, "active": False})
+        return True
+
+    # States ----------------------------------------------------------------------------------------
+
+    def _zoom_retry_later(self, error, enqueue):
+        """Outages and rate limits: the work runs again later; nothing is lost or marked failed."""
+        if isinstance(error, ZoomRateLimited) and error.is_daily:
+            return self._zoom_wait_for_quota(error, enqueue)
+        seconds = error.retry_after if isinstance(error, ZoomRateLimited) else None
+        raise RetryableJobError(error.plain, seconds=seconds)
+
+    def _zoom_wait_for_quota(self, error, enqueue):
+        """Shown on the record, and the same work queued again for when Zoom's daily quota resets."""
+        until = (error.retry_at or _next_utc_midnight()).astimezone(timezone.utc).replace(tzinfo=None)
+        self.write({"sync_state": "quota", "quota_until": until, "sync_error": error.plain})
+        enqueue(eta=until)
+        return False
+
+    def _zoom_fail(self, error):
+        reason = error.plain if isinstance(error, ZoomError) else error.args[0]
+        self.write({"sync_state": "error", "sync_error": reason})
+        source = self._source()
+        if source:
+            source.message_post(body=_("Zoom: %s", reason), subtype_xmlid="mail.mt_note")
+        _logger.info("Zoom sync of %s %s failed: %s", self.res_model, self.res_id, reason)
+
+    # Actions ---------------------------------------------------------------------------------------
+
+    def action_sync_now(self):
+        for meeting in self:
+            meeting.write({"sync_state": "pending", "sync_error": False})
+        self._enqueue_push()
+        return True
+
+    def action_open_in_zoom(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.join_url or "https://zoom.us", "target": "new"}
+
+    def action_start_as_host(self):
+        """The host's start link is never stored: fetched from Zoom when the host asks for it."""
+        self.ensure_one()
+        if self.env.user != self.host_user_id and not self.env.user.has_group("base.group_system"):
+            raise UserError(_("Only the host, %s, can start this meeting.", self.host_user_id.name))
+        answer = self.sudo()._client().get(f"/{self.kind}s/{self.zoom_id}")
+        return {"type": "ir.actions.act_url", "url": answer["start_url"], "target": "new"}
+
+
+def _next_utc_midnight():
+    now = datetime.now(timezone.utc)
+    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,0 +1,129 @@
+from datetime import timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import html2plaintext
+
+from ..utils.payloads import SessionSpec
+
+ZOOM_CONFERENCE = [("none", "None"), ("meeting", "Zoom Meeting"), ("webinar", "Zoom Webinar")]
+
+
+class ZoomSyncMixin(models.AbstractModel):
+    """A record held on Zoom. Models implement the hooks `_zoom_synced_fields`, `_zoom_start_and_duration`,
+    `_zoom_timezone`, `_zoom_host_user`, `_zoom_cohost_users`, `_zoom_is_cancelled`, `_zoom_meeting_ready`."""
+
+    _name = "zoom.sync.mixin"
+    _description = "Record held on Zoom"
+
+    zoom_conference = fields.Selection(
+        ZOOM_CONFERENCE, string="Video conference", default="none", required=True, copy=True
+    )
+    zoom_meeting_id = fields.Many2one("zoom.meeting", string="Zoom meeting", copy=False, readonly=True)
+    zoom_join_url = fields.Char(related="zoom_meeting_id.join_url", string="Zoom join link")
+    zoom_sync_state = fields.Selection(related="zoom_meeting_id.sync_state", string="Zoom status")
+    zoom_sync_error = fields.Text(related="zoom_meeting_id.sync_error", string="Zoom error")
+    zoom_quota_until = fields.Datetime(related="zoom_meeting_id.quota_until")
+
+    @api.constrains("zoom_conference")
+    def _check_zoom_webinars_enabled(self):
+        for record in self:
+            if record.zoom_conference == "webinar" and not record._zoom_company().zoom_webinars_enabled:
+                raise ValidationError(_("Zoom webinars are off: enable them in Settings → Zoom first."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records.filtered(lambda record: record.zoom_conference != "none")._zoom_schedule_sync()
+        return records
+
+    def write(self, vals):
+        result = super().write(vals)
+        watched = set(self._zoom_synced_fields()) | {"zoom_conference", "active"}
+        if not self.env.context.get("zoom_no_sync") and watched & set(vals):
+            self._zoom_schedule_sync()
+        return result
+
+    def unlink(self):
+        self.zoom_meeting_id.filtered("active")._enqueue_delete()
+        return super().unlink()
+
+    def _zoom_schedule_sync(self):
+        """Queues what Zoom must do for these records; nothing is sent inside the user's transaction."""
+        for record in self:
+            meeting = record.zoom_meeting_id
+            wanted = record.zoom_conference != "none" and not record._zoom_is_cancelled()
+            if meeting.active and (not wanted or meeting.kind != record.zoom_conference):
+                meeting._enqueue_delete()
+                meeting = meeting.browse()
+            if not wanted:
+                continue
+            if not meeting.active:
+                meeting = record._zoom_create_meeting_record()
+            meeting.sync_state = "pending"
+            meeting._enqueue_push()
+
+    def _zoom_create_meeting_record(self):
+        self.ensure_one()
+        meeting = (
+            self.env["zoom.meeting"]
+            .sudo()
+            .create(
+                {
+                    "name": self.display_name,
+                    "kind": self.zoom_conference,
+                    "company_id": self._zoom_company().id,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        )
+        self.with_context(zoom_no_sync=True).zoom_meeting_id = meeting
+        return meeting
+
+    def _zoom_session_spec(self):
+        """What the Zoom meeting should be, from this record and the company's defaults."""
+        self.ensure_one()
+        company = self._zoom_company()
+        start, minutes = self._zoom_start_and_duration()
+        host = self._zoom_host_user()
+        cohosts = self._zoom_cohost_users() - host
+        self.zoom_meeting_id.write({"name": self.display_name, "start": start, "duration": minutes})
+        return SessionSpec(
+            kind=self.zoom_conference,
+            topic=self.display_name,
+            start=start.replace(tzinfo=timezone.utc),
+            duration_minutes=minutes,
+            timezone=self._zoom_timezone() or "UTC",
+            agenda=html2plaintext(self.description or "").strip(),
+            approval=company.zoom_approval_type,
+            zoom_emails=company.zoom_emails_enabled,
+            waiting_room=company.zoom_waiting_room,
+            join_before_host=company.zoom_join_before_host,
+            mute_upon_entry=company.zoom_mute_upon_entry,
+            host_video=company.zoom_host_video,
+            participant_video=company.zoom_participant_video,
+            auto_recording=company.zoom_auto_recording,
+            alternative_hosts=tuple(sorted(user.zoom_email or user.email for user in cohosts if user.email)),
+        )
+
+    def action_zoom_sync_now(self):
+        self.zoom_meeting_id.action_sync_now()
+        return True
+
+    def action_zoom_open(self):
+        return self.zoom_meeting_id.action_open_in_zoom()
+
+    def action_zoom_start_as_host(self):
+        return self.zoom_meeting_id.action_start_as_host()
+
+    # Hooks -----------------------------------------------------------------------------------------
+
+    def _zoom_synced_fields(self):
+        return []
+
+    def _zoom_company(self):
+        return self.env.company
+
+    def _zoom_meeting_ready(self, meeting):
+        """Called when Zoom has confirmed the meeting (its join link is known)."""

@@ -1,0 +1,340 @@
+from datetime import datetime, timedelta
+
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .common import ZoomSandboxCase
+
+HOST = "host@example.com"
+
+
+class ZoomMeetingCase(ZoomSandboxCase, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sandbox.add_user("basic@example.com", type="basic")
+        cls.sandbox.add_user("nowebinar@example.com", type="licensed", webinar=False)
+        cls.sandbox.add_user("trainer@example.com", type="licensed")
+        cls.env.company.zoom_webinars_enabled = True
+        cls.host = cls._user("host", HOST)
+        cls.trainer = cls._user("trainer", "trainer@example.com")
+
+    @classmethod
+    def _user(cls, login, email, tz="Europe/Brussels"):
+        return new_test_user(cls.env, login=login, email=email, tz=tz, groups="base.group_user")
+
+    def setUp(self):
+        super().setUp()
+        self.connect_company(self.env)
+        self.forget_tokens()
+        self.sandbox.requests.clear()
+        self.sandbox.faults.clear()
+
+    def run_jobs(self, trap):
+        trap.perform_enqueued_jobs()
+
+    def zoom_calls(self, operation):
+        return self.sandbox.requests.count(operation=operation)
+
+    def in_zoom(self, record):
+        meeting = self.sandbox.meeting(int(record.zoom_meeting_id.zoom_id))
+        self.assertTrue(meeting, f"{record.display_name} has no meeting in Zoom")
+        return meeting
+
+    def calendar_event(self, **values):
+        start = datetime(2026, 12, 14, 9, 0)
+        defaults = {
+            "name": "Onboarding training",
+            "start": start,
+            "stop": start + timedelta(hours=2),
+            "user_id": self.host.id,
+            "event_tz": "Europe/Brussels",
+            "zoom_conference": "meeting",
+            "partner_ids": [(4, self.host.partner_id.id)],
+        }
+        return self.env["calendar.event"].with_user(self.host).create(dict(defaults, **values))
+
+    def training(self, **values):
+        start = datetime(2026, 12, 15, 13, 0)
+        defaults = {
+            "name": "Safety webinar",
+            "date_begin": start,
+            "date_end": start + timedelta(minutes=90),
+            "date_tz": "America/New_York",
+            "user_id": self.host.id,
+            "zoom_conference": "webinar",
+        }
+        return self.env["event.event"].create(dict(defaults, **values))
+
+
+@tagged("post_install", "-at_install")
+class TestMeetingLifecycle(ZoomMeetingCase):
+    def test_a_calendar_event_becomes_a_zoom_meeting_after_the_job(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.assertEqual(self.zoom_calls("meetingCreate"), 0, "Zoom was called inside the request")
+            trap.assert_jobs_count(1)
+            self.assertEqual(event.zoom_sync_state, "pending")
+            self.run_jobs(trap)
+        meeting = self.in_zoom(event)
+        self.assertEqual(meeting.host.email, HOST)
+        self.assertEqual(meeting.type, 2)
+        self.assertEqual(meeting.topic, "Onboarding training")
+        self.assertEqual(meeting.start_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "2026-12-14T09:00:00Z")
+        self.assertEqual(meeting.timezone, "Europe/Brussels")
+        self.assertEqual(meeting.duration, 120)
+        self.assertEqual(meeting.settings["approval_type"], 0)
+        self.assertEqual(event.zoom_sync_state, "synced")
+        self.assertEqual(event.videocall_source, "zoom")
+        self.assertTrue(event.videocall_location)
+        self.assertEqual(event.videocall_location, event.zoom_join_url)
+
+    def test_internal_attendees_become_alternative_hosts(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event(
+                partner_ids=[(4, self.host.partner_id.id), (4, self.trainer.partner_id.id)]
+            )
+            self.run_jobs(trap)
+        self.assertEqual(self.in_zoom(event).settings["alternative_hosts"], "trainer@example.com")
+
+    def test_a_training_becomes_a_webinar_with_its_instructors_as_panelists(self):
+        with trap_jobs() as trap:
+            training = self.training(zoom_instructor_ids=[(4, self.trainer.id)])
+            self.run_jobs(trap)
+        webinar = self.in_zoom(training)
+        self.assertEqual(webinar.kind, "webinar")
+        self.assertEqual(webinar.type, 5)
+        self.assertEqual(webinar.host.email, HOST)
+        self.assertEqual(webinar.timezone, "America/New_York")
+        self.assertEqual(webinar.duration, 90)
+        self.assertEqual(webinar.start_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "2026-12-15T13:00:00Z")
+        self.assertEqual([p.email for p in self.sandbox.panelists(webinar.id)], ["trainer@example.com"])
+        self.assertTrue(training.zoom_join_url)
+        with trap_jobs() as trap:
+            training.zoom_instructor_ids = [(5, 0, 0)]
+            self.run_jobs(trap)
+        self.assertEqual(self.sandbox.panelists(webinar.id), [])
+
+    def test_a_webinar_needs_webinars_enabled_in_settings(self):
+        self.env.company.zoom_webinars_enabled = False
+        with self.assertRaisesRegex(Exception, "webinars are off"):
+            self.training()
+
+    def test_an_edit_sends_only_what_changed(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        self.sandbox.requests.clear()
+        with trap_jobs() as trap:
+            event.name = "Onboarding training (advanced)"
+            self.run_jobs(trap)
+        updates = [entry for entry in self.sandbox.requests.entries if entry.operation == "meetingUpdate"]
+        self.assertEqual(len(updates), 1)
+        self.assertEqual(updates[0].request_json, {"topic": "Onboarding training (advanced)"})
+        self.assertEqual(self.in_zoom(event).topic, "Onboarding training (advanced)")
+
+    def test_a_field_zoom_does_not_hold_enqueues_nothing(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        with trap_jobs() as trap:
+            event.privacy = "private"
+            trap.assert_jobs_count(0)
+
+    def test_a_burst_of_twenty_edits_becomes_one_update(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        self.sandbox.requests.clear()
+        with trap_jobs() as trap:
+            for edit in range(20):
+                event.name = f"Onboarding training v{edit}"
+            trap.assert_jobs_count(1)
+            self.run_jobs(trap)
+        self.assertEqual(self.zoom_calls("meetingUpdate"), 1)
+        self.assertEqual(self.in_zoom(event).topic, "Onboarding training v19")
+
+    def test_an_unchanged_payload_is_not_sent_again(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        self.sandbox.requests.clear()
+        with trap_jobs() as trap:
+            event.action_zoom_sync_now()
+            event.name = event.name
+            self.run_jobs(trap)
+        self.assertEqual(self.zoom_calls("meetingUpdate"), 0)
+
+    def test_rescheduling_across_the_dst_change_keeps_the_local_time(self):
+        # 09:00 in Brussels is 07:00 UTC in summer time and 08:00 UTC after 25 October 2026.
+        with trap_jobs() as trap:
+            event = self.calendar_event(start=datetime(2026, 10, 20, 7, 0), stop=datetime(2026, 10, 20, 8, 0))
+            self.run_jobs(trap)
+        self.assertEqual(
+            self.in_zoom(event).start_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "2026-10-20T07:00:00Z"
+        )
+        with trap_jobs() as trap:
+            event.write({"start": datetime(2026, 11, 3, 8, 0), "stop": datetime(2026, 11, 3, 9, 0)})
+            self.run_jobs(trap)
+        meeting = self.in_zoom(event)
+        self.assertEqual(meeting.start_time.strftime("%Y-%m-%dT%H:%M:%SZ"), "2026-11-03T08:00:00Z")
+        self.assertEqual(meeting.timezone, "Europe/Brussels")
+        self.assertEqual(meeting.duration, 60)
+
+    def test_cancelling_a_training_deletes_its_webinar(self):
+        with trap_jobs() as trap:
+            training = self.training()
+            self.run_jobs(trap)
+        zoom_id = int(training.zoom_meeting_id.zoom_id)
+        with trap_jobs() as trap:
+            training.stage_id = self.env.ref("event.event_stage_cancelled")
+            self.run_jobs(trap)
+        self.assertIsNone(self.sandbox.meeting(zoom_id))
+        self.assertEqual(training.zoom_meeting_id.sync_state, "deleted")
+
+    def test_archiving_or_deleting_an_event_deletes_its_meeting(self):
+        with trap_jobs() as trap:
+            archived, deleted = self.calendar_event(), self.calendar_event(name="Second")
+            self.run_jobs(trap)
+        ids = [int(archived.zoom_meeting_id.zoom_id), int(deleted.zoom_meeting_id.zoom_id)]
+        with trap_jobs() as trap:
+            archived.action_archive()
+            deleted.unlink()
+            self.run_jobs(trap)
+        self.assertEqual([self.sandbox.meeting(zoom_id) for zoom_id in ids], [None, None])
+
+    def test_a_meeting_already_gone_in_zoom_counts_as_deleted(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        meeting = event.zoom_meeting_id
+        self.env["zoom.account"]._for_company(self.env.company)._zoom_client().delete(
+            f"/meetings/{meeting.zoom_id}"
+        )
+        with trap_jobs() as trap:
+            event.action_archive()
+            self.run_jobs(trap)
+        self.assertEqual(meeting.sync_state, "deleted")
+
+    def test_switching_to_none_deletes_the_meeting(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        zoom_id = int(event.zoom_meeting_id.zoom_id)
+        with trap_jobs() as trap:
+            event.zoom_conference = "none"
+            self.run_jobs(trap)
+        self.assertIsNone(self.sandbox.meeting(zoom_id))
+
+    def test_the_form_offers_zoom_as_video_conference(self):
+        with Form(self.env["calendar.event"].with_user(self.host)) as form:
+            form.name = "From the form"
+            form.zoom_conference = "meeting"
+        self.assertEqual(form.record.zoom_sync_state, "pending")
+
+
+@tagged("post_install", "-at_install")
+class TestMeetingHosts(ZoomMeetingCase):
+    def _failed(self, record):
+        meeting = record.zoom_meeting_id
+        self.assertEqual(meeting.sync_state, "error")
+        self.assertFalse(meeting.zoom_id)
+        return meeting.sync_error
+
+    def test_a_host_unknown_to_zoom_is_explained(self):
+        stranger = self._user("stranger", "stranger@example.com")
+        with trap_jobs() as trap:
+            event = self.calendar_event(user_id=stranger.id)
+            self.run_jobs(trap)
+        self.assertIn("stranger@example.com is not a user of your Zoom account", self._failed(event))
+        self.assertIn("not a user of your Zoom account", event.message_ids[0].body)
+
+    def test_a_zoom_email_overrides_the_odoo_email(self):
+        stranger = self._user("alias", "alias@example.com")
+        stranger.zoom_email = HOST
+        with trap_jobs() as trap:
+            event = self.calendar_event(user_id=stranger.id)
+            self.run_jobs(trap)
+        self.assertEqual(self.in_zoom(event).host.email, HOST)
+
+    def test_a_basic_host_is_refused(self):
+        basic = self._user("basic", "basic@example.com")
+        with trap_jobs() as trap:
+            event = self.calendar_event(user_id=basic.id)
+            self.run_jobs(trap)
+        self.assertIn("Basic Zoom license", self._failed(event))
+
+    def test_a_webinar_host_needs_the_webinar_feature(self):
+        host = self._user("nowebinar", "nowebinar@example.com")
+        with trap_jobs() as trap:
+            training = self.training(user_id=host.id)
+            self.run_jobs(trap)
+        self.assertIn("no Zoom Webinar license", self._failed(training))
+        self.assertEqual(self.sandbox.webinars(), [])
+
+
+@tagged("post_install", "-at_install")
+class TestMeetingFaults(ZoomMeetingCase):
+    def test_the_daily_host_quota_waits_until_midnight_utc_and_recovers(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        self.sandbox.limits.enabled = True
+        self.sandbox.limits.host_daily_limit = 1
+        self.addCleanup(setattr, self.sandbox.limits, "enabled", False)
+        self.addCleanup(setattr, self.sandbox.limits, "host_daily_limit", 100)
+        with trap_jobs() as trap:
+            event.name = "Renamed once"
+            self.run_jobs(trap)
+        meeting = event.zoom_meeting_id
+        self.assertEqual(meeting.sync_state, "quota")
+        self.assertEqual((meeting.quota_until.hour, meeting.quota_until.minute), (0, 0))
+        self.assertIn("deferred until", meeting.sync_error)
+        self.assertEqual(self.in_zoom(event).topic, "Onboarding training")
+        requeued = trap.enqueued_jobs[-1]
+        self.assertEqual(requeued.eta, meeting.quota_until)
+
+        self.sandbox.clock.advance(24 * 3600)
+        self.addCleanup(self.sandbox.limits.reset)
+        meeting._zoom_push()
+        self.assertEqual(meeting.sync_state, "synced")
+        self.assertEqual(self.in_zoom(event).topic, "Renamed once")
+
+    def test_a_killed_job_retried_never_creates_a_second_meeting(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        meeting = event.zoom_meeting_id
+        # The worker died after Zoom created the meeting and before Odoo committed its answer.
+        meeting.write(
+            {"zoom_id": False, "join_url": False, "last_payload": False, "last_payload_hash": False}
+        )
+        meeting._zoom_push()
+        self.assertEqual(len(self.sandbox.meetings()), 1)
+        self.assertEqual(meeting.zoom_id, str(self.sandbox.meetings()[0].id))
+        self.assertEqual(self.zoom_calls("meetingCreate"), 1)
+
+    def test_a_create_that_timed_out_is_adopted_not_repeated(self):
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.timeout", 10)
+        self.sandbox.faults.timeout(11, operation="meetingCreate", count=1)
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            with self.assertRaisesRegex(Exception, "could not be reached"):
+                self.run_jobs(trap)
+        self.assertFalse(event.zoom_meeting_id.zoom_id)
+        event.zoom_meeting_id._zoom_push()
+        self.assertEqual(len(self.sandbox.meetings()), 1)
+        self.assertEqual(event.zoom_meeting_id.zoom_id, str(self.sandbox.meetings()[0].id))
+        self.assertEqual(event.zoom_sync_state, "synced")
+
+    def test_an_outage_is_retried_not_failed(self):
+        self.sandbox.faults.fail(503)
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            with self.assertRaisesRegex(Exception, "RetryableJobError|server error|Zoom"):
+                self.run_jobs(trap)
+        self.assertEqual(event.zoom_sync_state, "pending")
+        self.sandbox.faults.clear()
+        event.zoom_meeting_id._zoom_push()
+        self.assertEqual(event.zoom_sync_state, "synced")

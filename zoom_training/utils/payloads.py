@@ -1,0 +1,103 @@
+"""What Odoo sends Zoom for a meeting or webinar, and what changed since the last time. No ORM."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import timezone
+
+TOPIC_LIMIT = 200
+AGENDA_LIMIT = 2000
+DURATION_MIN, DURATION_MAX = 1, 1440
+MEETING_TYPE_SCHEDULED = 2
+WEBINAR_TYPE_SCHEDULED = 5
+APPROVAL_TYPES = {"automatic": 0, "manual": 1}
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """A Zoom meeting or webinar as Odoo wants it to be."""
+
+    kind: str  # "meeting" or "webinar"
+    topic: str
+    start: object  # aware datetime
+    duration_minutes: int
+    timezone: str
+    agenda: str = ""
+    approval: str = "automatic"
+    zoom_emails: bool = False
+    waiting_room: bool = True
+    join_before_host: bool = False
+    mute_upon_entry: bool = True
+    host_video: bool = True
+    participant_video: bool = False
+    auto_recording: str = "none"
+    alternative_hosts: tuple = field(default_factory=tuple)
+
+
+def zoom_datetime(value):
+    """Zoom's UTC form `yyyy-MM-ddTHH:mm:ssZ` for an aware datetime."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def clamp_duration(minutes):
+    return max(DURATION_MIN, min(DURATION_MAX, int(round(minutes))))
+
+
+def build_payload(spec):
+    """The create body; an update sends the part of it that changed (see `changed_part`)."""
+    is_webinar = spec.kind == "webinar"
+    payload = {
+        "topic": spec.topic.strip()[:TOPIC_LIMIT] or "Training",
+        "type": WEBINAR_TYPE_SCHEDULED if is_webinar else MEETING_TYPE_SCHEDULED,
+        "start_time": zoom_datetime(spec.start),
+        "timezone": spec.timezone or "UTC",
+        "duration": clamp_duration(spec.duration_minutes),
+        "agenda": spec.agenda[:AGENDA_LIMIT],
+        "settings": _settings(spec, is_webinar),
+    }
+    return payload
+
+
+def _settings(spec, is_webinar):
+    settings = {
+        "approval_type": APPROVAL_TYPES[spec.approval],
+        "registrants_email_notification": spec.zoom_emails,
+        "registrants_confirmation_email": spec.zoom_emails,
+        "host_video": spec.host_video,
+        "auto_recording": spec.auto_recording,
+    }
+    if is_webinar:
+        settings["panelists_video"] = spec.host_video
+        return settings
+    settings.update(
+        {
+            "waiting_room": spec.waiting_room,
+            "join_before_host": spec.join_before_host and not spec.waiting_room,
+            "mute_upon_entry": spec.mute_upon_entry,
+            "participant_video": spec.participant_video,
+            "alternative_hosts": ";".join(sorted(spec.alternative_hosts)),
+            "alternative_hosts_email_notification": spec.zoom_emails,
+        }
+    )
+    return settings
+
+
+def changed_part(previous, current):
+    """The keys of `current` whose values differ from `previous` (settings compared key by key)."""
+    previous = previous or {}
+    changed = {}
+    for key, value in current.items():
+        if key == "type":
+            continue  # a scheduled meeting stays scheduled; Zoom rejects changing it for webinars
+        if key == "settings":
+            settings = {k: v for k, v in value.items() if previous.get("settings", {}).get(k) != v}
+            if settings:
+                changed["settings"] = settings
+        elif previous.get(key) != value:
+            changed[key] = value
+    return changed
+
+
+def payload_hash(payload):
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
