@@ -3,20 +3,19 @@
 from functools import partial
 
 from . import errors, schemas
+from .request_schemas import settings_names
 from .scheduling import build_occurrences, parse_start_time, zone
 from .serialize import DEFAULT_SETTINGS, RECURRING_TYPES, session_json
 from .state import MEETING, WEBINAR, Meeting
-from .validation import validate
 
 DEFAULT_TYPE = {MEETING: 2, WEBINAR: 5}
-BODY_SCHEMA = {MEETING: schemas.MEETING, WEBINAR: schemas.WEBINAR}
 TYPES_WITHOUT_TIME = (3, 6)
 SIMPLE_FIELDS = ("topic", "agenda", "duration", "password", "type")
 
 
 def create(call, user_ref, kind):
     host = call.user(user_ref)
-    body = validate(call.json() or {}, BODY_SCHEMA[kind])
+    body = call.valid_body(schemas.SESSION, default={})
     if kind == WEBINAR and not host.webinar:
         raise errors.webinar_plan_missing(user_ref)
     call.limits.host_quota(call.category, kind, host)
@@ -36,18 +35,20 @@ def create(call, user_ref, kind):
         registration_token=call.ids.token(32),
         settings=dict(DEFAULT_SETTINGS[kind]),
     )
-    apply_changes(meeting, body)
+    apply_changes(meeting, body, call.operation.operation_id)
     call.state.meetings[meeting.id] = meeting
     call.events.created(meeting)
     return 201, session_json(meeting, call.urls)
 
 
-def apply_changes(meeting, body):
-    """Write a create/update body onto a meeting; ZoomError 300 when the schedule is invalid."""
+def apply_changes(meeting, body, operation_id):
+    """Write a create/update body onto a meeting; ZoomError 300 when the schedule is invalid. Settings
+    the operation's spec does not declare are ignored, as Zoom ignores them."""
     for name in SIMPLE_FIELDS:
         if name in body:
             setattr(meeting, name, body[name])
-    meeting.settings.update(body.get("settings") or {})
+    known = settings_names(operation_id)
+    meeting.settings.update({k: v for k, v in (body.get("settings") or {}).items() if k in known})
     if body.get("tracking_fields") is not None:
         meeting.tracking_fields = [dict(field) for field in body["tracking_fields"]]
     _apply_timezone(meeting, body)
@@ -92,14 +93,14 @@ def get(call, meeting_ref, kind):
 
 def update(call, meeting_ref, kind):
     meeting = call.session(meeting_ref, kind)
-    body = validate(call.json() or {}, BODY_SCHEMA[kind])
+    body = call.valid_body(schemas.SESSION, default={})
     call.limits.host_quota(call.category, kind, meeting.host)
     before = call.events.snapshot(meeting)
     occurrence_id = call.arg("occurrence_id")
     if occurrence_id:
         _update_occurrence(meeting, _occurrence(meeting, occurrence_id), body)
     else:
-        apply_changes(meeting, body)
+        apply_changes(meeting, body, call.operation.operation_id)
     call.events.updated(meeting, before, occurrence_id)
     return 204, None
 
@@ -133,7 +134,7 @@ def delete(call, meeting_ref, kind):
 
 
 def status(call, meeting_ref, kind):
-    body = validate(call.json(), schemas.MEETING_STATUS if kind == MEETING else schemas.WEBINAR_STATUS)
+    body = call.valid_body(schemas.SESSION_STATUS)
     if body["action"] == "recover":
         return _recover(call, meeting_ref)
     meeting = call.session(meeting_ref, kind)

@@ -4,7 +4,6 @@ from . import errors, schemas
 from .clock import format_utc
 from .serialize import panelist_json
 from .state import WEBINAR, Panelist
-from .validation import validate
 
 
 def list_panelists(call, meeting_ref):
@@ -15,7 +14,7 @@ def list_panelists(call, meeting_ref):
 
 def add(call, meeting_ref):
     webinar = call.session(meeting_ref, WEBINAR)
-    body = validate(call.json(), schemas.PANELISTS)
+    body = call.valid_body(schemas.PANELISTS)
     for person in body["panelists"]:
         _add_or_rename(call, webinar, person)
     return 201, {"id": str(webinar.id), "updated_at": format_utc(call.clock.now())}

@@ -8,7 +8,6 @@ import jwt
 
 from . import errors
 from .clock import format_utc
-from .state import MEETING
 
 DEFAULT_TTL = 24 * 3600
 MAX_TTL = 604800
@@ -55,7 +54,7 @@ def file_bytes(recording_file):
 def get_recordings(call, meeting_ref):
     meeting = call.state.find_meeting(unquote(meeting_ref))
     if meeting is None:
-        raise errors.meeting_not_found(MEETING, unquote(meeting_ref))
+        raise errors.no_recording()
     instance = _recorded_instance(meeting, unquote(meeting_ref))
     recording = instance.recording
     body = {
@@ -84,7 +83,7 @@ def _recorded_instance(meeting, meeting_ref):
     recorded = [instance for instance in meeting.instances if instance.recording]
     chosen = next((i for i in recorded if i.uuid == meeting_ref), recorded[-1] if recorded else None)
     if chosen is None:
-        raise errors.ZoomError(404, 3301, "There is no recording for this meeting.")
+        raise errors.no_recording()
     return chosen
 
 

@@ -13,7 +13,7 @@ from . import api_meetings, api_panelists, api_recordings, api_registrants, api_
 from .admin import AdminApi
 from .call import ApiCall
 from .clock import format_utc
-from .errors import ZoomError
+from .errors import ZoomError, no_recording
 from .operations import OPERATIONS
 from .requestlog import LoggedRequest
 
@@ -164,7 +164,8 @@ class SandboxApp:
         with self.sandbox.state.lock:
             instance, recording_file = api_recordings.find_file(self.sandbox.state, file_id)
         if recording_file is None:
-            return json_response(404, {"code": 3301, "message": "There is no recording for this meeting."})
+            error = no_recording()
+            return json_response(error.status, error.body())
         if not self._may_download(request, instance):
             return json_response(401, {"code": 124, "message": "Invalid access token."})
         filename = f"{recording_file.id}.{recording_file.file_extension.lower()}"

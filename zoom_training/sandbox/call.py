@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from . import errors
+from .request_schemas import request_schema
+from .validation import validate
 
 
 @dataclass
@@ -35,6 +37,12 @@ class ApiCall:
             return json.loads(raw)
         except ValueError as exc:
             raise errors.invalid_json() from exc
+
+    def valid_body(self, fields, default=None):
+        """The JSON body, checked against the spec's schema of this operation and `fields`."""
+        body = self.json()
+        schema = request_schema(self.operation.operation_id)
+        return validate(default if body is None else body, fields, schema)
 
     def arg(self, name, default=None):
         return self.request.args.get(name, default)

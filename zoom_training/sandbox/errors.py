@@ -34,6 +34,10 @@ def meeting_not_found(kind, meeting_ref):
     return ZoomError(404, 3001, f"{noun} does not exist: {meeting_ref}.")
 
 
+def no_recording():
+    return ZoomError(404, 3301, "There is no recording for this meeting.")
+
+
 def invalid_token(message="Invalid access token."):
     return ZoomError(401, 124, message)
 

@@ -80,7 +80,9 @@ class EventFactory:
     def created(self, meeting):
         body = _pick(self.snapshot(meeting), CREATED_KEYS)
         if meeting.kind == WEBINAR:
+            # webinar.created's settings require `use_pmi`, which the REST webinar object does not have
             body.pop("pmi", None)
+            body["settings"] = {**body["settings"], "use_pmi": False}
         self._emit(meeting, "created", {**self._operator(meeting), "object": body})
 
     def updated(self, meeting, before, occurrence_id=None):

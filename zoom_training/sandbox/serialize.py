@@ -31,7 +31,6 @@ WEBINAR_DEFAULT_SETTINGS = {
     "host_video": False,
     "panelists_video": False,
     "practice_session": False,
-    "use_pmi": False,
     "approval_type": 2,
     "audio": "voip",
     "auto_recording": "none",
@@ -196,7 +195,13 @@ def user_json(user, account_id, urls):
     }
 
 
-def user_settings_json(user):
+def user_settings_json(user, option=None):
+    """The settings object `GET /users/{userId}/settings` answers: the branch of the spec's oneOf that
+    `option` picks (None: the default settings; unknown options are refused by the caller)."""
+    return SETTINGS_BY_OPTION[option](user)
+
+
+def _default_settings(user):
     return {
         "feature": {
             "meeting_capacity": user.meeting_capacity,
@@ -209,3 +214,38 @@ def user_settings_json(user):
         "in_meeting": {"waiting_room": False, "e2e_encryption": False},
         "recording": {"cloud_recording": user.licensed, "auto_recording": "none"},
     }
+
+
+def _authentication_settings(user):
+    return {
+        "authentication_options": {
+            "meeting_authentication": {"meeting_authentication": False, "authentication_options": []},
+            "recording_authentication": {"recording_authentication": False, "authentication_options": []},
+        }
+    }
+
+
+def _security_settings(user):
+    return {
+        "meeting_security": {
+            "auto_security": True,
+            "embed_password_in_join_link": True,
+            "encryption_type": "enhanced_encryption",
+            "end_to_end_encrypted_meetings": False,
+            "meeting_password": True,
+            "phone_password": False,
+            "pmi_password": False,
+            "require_password_for_scheduled_meeting": True,
+            "require_password_for_scheduled_webinar": user.webinar,
+            "waiting_room": False,
+            "webinar_password": False,
+        }
+    }
+
+
+SETTINGS_BY_OPTION = {
+    None: _default_settings,
+    "meeting_authentication": _authentication_settings,
+    "recording_authentication": _authentication_settings,
+    "meeting_security": _security_settings,
+}

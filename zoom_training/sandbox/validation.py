@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import errors
+from .request_schemas import COMMA_SEPARATED
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 REQUIRED = "This field is required."
@@ -14,7 +15,7 @@ INVALID = "Invalid field."
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # str, int, bool, object, array, datetime, email
+    kind: str  # str, int, number, bool, object, array, datetime, email
     required: bool = False
     max_length: int | None = None
     minimum: int | None = None
@@ -30,6 +31,7 @@ def _is_kind(value, kind):
         "email": lambda v: isinstance(v, str) and bool(EMAIL.match(v)),
         "datetime": _is_datetime,
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
         "bool": lambda v: isinstance(v, bool),
         "object": lambda v: isinstance(v, dict),
         "array": lambda v: isinstance(v, list),
@@ -48,18 +50,14 @@ def _is_datetime(value):
 
 
 def _field_problem(value, spec):
-    if not _is_kind(value, spec.kind):
+    if not _is_kind(value, spec.kind) or (spec.choices is not None and value not in spec.choices):
         return INVALID
-    too_long = spec.max_length is not None and len(value) > spec.max_length
-    too_many = spec.max_items is not None and len(value) > spec.max_items
-    if too_long or too_many:
-        return f"Must be at most {spec.max_length or spec.max_items} long."
-    if (spec.minimum is not None and value < spec.minimum) or (
-        spec.maximum is not None and value > spec.maximum
-    ):
-        return f"Must be between {spec.minimum} and {spec.maximum}."
-    if spec.choices is not None and value not in spec.choices:
-        return INVALID
+    if isinstance(value, list):
+        return _size_problem(len(value), None, spec.max_items)
+    if isinstance(value, str):
+        return _size_problem(len(value), None, spec.max_length)
+    if spec.kind == "int":
+        return _range_problem(value, spec.minimum, spec.maximum)
     return None
 
 
@@ -93,11 +91,94 @@ def _item_problems(items, spec, path):
     return found
 
 
-def validate(body, fields):
-    """Raise ZoomError 300 unless `body` is an object that satisfies `fields`."""
+# -- the spec's JSON schemas (the subset of keywords `request_schemas.json` keeps) ------------------
+SCHEMA_KINDS = {
+    "string": "str",
+    "integer": "int",
+    "boolean": "bool",
+    "object": "object",
+    "array": "array",
+    "number": "number",
+}
+FORMAT_KINDS = {"date-time": "datetime", "email": "email"}
+
+
+def schema_problems(value, schema, path=""):
+    """[{field, message}] for `value` against a spec schema; the spec puts `maximum` on two arrays
+    (sign-language interpreters, panelists) where it means `maxItems`, and is read that way."""
+    problem = _schema_value_problem(value, schema)
+    if problem:
+        return [{"field": path, "message": problem}]
+    found = []
+    for branch in schema.get("allOf", ()):
+        found.extend(schema_problems(value, branch, path))
+    if isinstance(value, dict):
+        found.extend(_object_problems(value, schema, path))
+    elif isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            found.extend(schema_problems(item, schema["items"], f"{path}[{index}]"))
+    return found
+
+
+def _object_problems(body, schema, path):
+    prefix = path + "." if path else ""
+    found = [
+        {"field": prefix + name, "message": REQUIRED}
+        for name in schema.get("required", ())
+        if body.get(name) is None
+    ]
+    for name, child in schema.get("properties", {}).items():
+        if body.get(name) is not None:
+            found.extend(schema_problems(body[name], child, prefix + name))
+    return found
+
+
+def _schema_value_problem(value, schema):
+    kind = FORMAT_KINDS.get(schema.get("format")) or SCHEMA_KINDS.get(schema.get("type"))
+    if kind and not _is_kind(value, kind):
+        return INVALID
+    if "enum" in schema and not _among(value, schema):
+        return INVALID
+    if isinstance(value, list):
+        most = schema.get("maxItems", schema.get("maximum"))
+        return _size_problem(len(value), schema.get("minItems"), most)
+    if isinstance(value, str):
+        return _size_problem(len(value), schema.get("minLength"), schema.get("maxLength"))
+    if kind in ("int", "number"):
+        return _range_problem(value, schema.get("minimum"), schema.get("maximum"))
+    return None
+
+
+def _among(value, schema):
+    if schema.get(COMMA_SEPARATED) and isinstance(value, str):
+        return all(part.strip() in schema["enum"] for part in value.split(","))
+    return value in schema["enum"]
+
+
+def _size_problem(size, least, most):
+    if most is not None and size > most:
+        return f"Must be at most {most} long."
+    if least is not None and size < least:
+        return f"Must be at least {least} long."
+    return None
+
+
+def _range_problem(value, least, most):
+    if least is not None and value < least:
+        return f"Must be at least {least}."
+    if most is not None and value > most:
+        return f"Must be at most {most}."
+    return None
+
+
+def validate(body, fields, schema=None):
+    """Raise ZoomError 300 unless `body` is an object that satisfies the spec's `schema` and `fields`
+    (the constraints the spec states only in prose); one error per field."""
     if not isinstance(body, dict):
         raise errors.invalid_json()
-    found = problems(body, fields)
+    found = {}
+    for problem in schema_problems(body, schema or {}) + problems(body, fields):
+        found.setdefault(problem["field"], problem)
     if found:
-        raise errors.validation_failed(found)
+        raise errors.validation_failed(list(found.values()))
     return body
