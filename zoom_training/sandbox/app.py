@@ -9,7 +9,16 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import api_meetings, api_panelists, api_recordings, api_registrants, api_reports, api_users, faults
+from . import (
+    api_listings,
+    api_meetings,
+    api_panelists,
+    api_recordings,
+    api_registrants,
+    api_reports,
+    api_users,
+    faults,
+)
 from .admin import AdminApi
 from .call import ApiCall
 from .clock import format_utc
@@ -19,6 +28,7 @@ from .requestlog import LoggedRequest
 
 HANDLERS = {
     **api_meetings.HANDLERS,
+    **api_listings.HANDLERS,
     **api_registrants.HANDLERS,
     **api_panelists.HANDLERS,
     **api_reports.HANDLERS,

@@ -54,6 +54,13 @@ def _session_operations(kind, noun):
             LIGHT,
             _scopes(write, f"{kind}:write:{kind}"),
         ),
+        _op(
+            f"{noun}s",
+            "GET",
+            f"/users/<user_ref>/{noun}s",
+            MEDIUM,
+            _scopes(read, f"{kind}:read:list_{noun}s"),
+        ),
         _op(prefix, "GET", base, LIGHT, _scopes(read, f"{kind}:read:{kind}")),
         _op(f"{prefix}Update", "PATCH", base, LIGHT, _scopes(write, f"{kind}:update:{kind}")),
         _op(f"{prefix}Delete", "DELETE", base, LIGHT, _scopes(write, f"{kind}:delete:{kind}")),

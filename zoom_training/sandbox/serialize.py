@@ -140,6 +140,30 @@ def _webinar_only_fields(meeting):
     }
 
 
+LISTED_AGENDA_LENGTH = 250
+
+
+def listed_session_json(meeting, start_time, urls):
+    """A row of `GET /users/{userId}/meetings|webinars`: the session in brief, agenda cut at 250."""
+    body = {
+        "uuid": meeting.uuid,
+        "id": meeting.id,
+        "host_id": meeting.host.id,
+        "topic": meeting.topic,
+        "type": meeting.type,
+        "duration": meeting.duration,
+        "timezone": meeting.timezone,
+        "agenda": meeting.agenda[:LISTED_AGENDA_LENGTH],
+        "created_at": format_utc(meeting.created_at),
+        "join_url": urls.join(meeting),
+    }
+    if start_time is not None:
+        body["start_time"] = format_utc(start_time)
+    if meeting.kind == WEBINAR:
+        body.update(is_simulive=False, is_events_webinar=False)
+    return body
+
+
 def registrant_json(meeting, registrant, urls):
     body = {
         "id": registrant.id,
