@@ -89,21 +89,28 @@ def visible_occurrences(meeting, include_deleted=False):
     return [occurrence_json(o) for o in meeting.occurrences if include_deleted or o.status == "available"]
 
 
-def session_json(meeting, urls, include_deleted_occurrences=False):
-    """A meeting or webinar object, as create and get answer it."""
-    body = {
+def _session_summary(meeting, urls):
+    """The fields a session's object and its row in a host's list share."""
+    return {
         "uuid": meeting.uuid,
         "id": meeting.id,
         "host_id": meeting.host.id,
-        "host_email": meeting.host.email,
         "topic": meeting.topic,
         "type": meeting.type,
         "duration": meeting.duration,
         "timezone": meeting.timezone,
         "agenda": meeting.agenda,
         "created_at": format_utc(meeting.created_at),
-        "start_url": urls.start(meeting),
         "join_url": urls.join(meeting),
+    }
+
+
+def session_json(meeting, urls, include_deleted_occurrences=False):
+    """A meeting or webinar object, as create and get answer it."""
+    body = {
+        **_session_summary(meeting, urls),
+        "host_email": meeting.host.email,
+        "start_url": urls.start(meeting),
         "password": meeting.password,
         "settings": dict(meeting.settings),
         "creation_source": "open_api",
@@ -145,18 +152,8 @@ LISTED_AGENDA_LENGTH = 250
 
 def listed_session_json(meeting, start_time, urls):
     """A row of `GET /users/{userId}/meetings|webinars`: the session in brief, agenda cut at 250."""
-    body = {
-        "uuid": meeting.uuid,
-        "id": meeting.id,
-        "host_id": meeting.host.id,
-        "topic": meeting.topic,
-        "type": meeting.type,
-        "duration": meeting.duration,
-        "timezone": meeting.timezone,
-        "agenda": meeting.agenda[:LISTED_AGENDA_LENGTH],
-        "created_at": format_utc(meeting.created_at),
-        "join_url": urls.join(meeting),
-    }
+    body = _session_summary(meeting, urls)
+    body["agenda"] = body["agenda"][:LISTED_AGENDA_LENGTH]
     if start_time is not None:
         body["start_time"] = format_utc(start_time)
     if meeting.kind == WEBINAR:
