@@ -9,3 +9,11 @@ from . import zoom_meeting
 from . import zoom_sync_mixin
 from . import calendar_event
 from . import event_event
+from . import zoom_meeting_webhook
+from . import zoom_attendance
+from . import zoom_recording
+from . import zoom_webhook_event
+from . import event_registration
+from . import calendar_attendee
+from . import res_company_webhook
+from . import res_config_settings_webhook

@@ -1,1 +1,9 @@
-from . import test_connection, test_install, test_meetings, test_sandbox_boot, test_views
+from . import (
+    test_connection,
+    test_install,
+    test_meetings,
+    test_sandbox_boot,
+    test_views,
+    test_webhook_endpoint,
+    test_webhook_processing,
+)

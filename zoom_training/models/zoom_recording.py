@@ -1,0 +1,136 @@
+import logging
+
+import requests
+
+from odoo import _, api, fields, models
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from .zoom_meeting_webhook import parse_zoom_time
+
+_logger = logging.getLogger(__name__)
+
+DOWNLOAD_TIMEOUT = 120  # seconds; one number
+
+
+class ZoomRecording(models.Model):
+    """A cloud recording of one run of a meeting; seen by internal users and the session's attendees."""
+
+    _name = "zoom.recording"
+    _description = "Zoom cloud recording"
+    _order = "start_time desc, id desc"
+    _rec_name = "topic"
+
+    meeting_id = fields.Many2one("zoom.meeting", required=True, index=True, ondelete="cascade", readonly=True)
+    company_id = fields.Many2one(related="meeting_id.company_id", store=True)
+    event_id = fields.Many2one("event.event", string="Training", index="btree_not_null", readonly=True)
+    calendar_event_id = fields.Many2one("calendar.event", index="btree_not_null", readonly=True)
+    zoom_uuid = fields.Char("Meeting run", readonly=True)
+    topic = fields.Char(readonly=True)
+    start_time = fields.Datetime(readonly=True)
+    duration = fields.Integer("Duration (minutes)", readonly=True)
+    share_url = fields.Char("Watch in Zoom", readonly=True)
+    play_passcode = fields.Char("Passcode", readonly=True)
+    file_ids = fields.One2many("zoom.recording.file", "recording_id", string="Files", readonly=True)
+
+    _sql_constraints = [("run_unique", "unique(meeting_id, zoom_uuid)", "One recording per meeting run.")]
+
+    @api.model
+    def _store_from_webhook(self, meeting, zoom_object, download_token):
+        """Creates or completes the recording of this run; files are linked or copied per Settings."""
+        uuid = zoom_object.get("uuid") or ""
+        recording = self.search([("meeting_id", "=", meeting.id), ("zoom_uuid", "=", uuid)], limit=1)
+        values = {
+            "topic": zoom_object.get("topic"),
+            "start_time": parse_zoom_time(zoom_object.get("start_time")),
+            "duration": zoom_object.get("duration") or 0,
+            "share_url": zoom_object.get("share_url"),
+            "play_passcode": zoom_object.get("recording_play_passcode") or zoom_object.get("password"),
+        }
+        if recording:
+            recording.write(values)
+        else:
+            source = self.env["zoom.attendance"]._source_values(meeting)
+            recording = self.create({"meeting_id": meeting.id, "zoom_uuid": uuid, **values, **source})
+        for zoom_file in zoom_object.get("recording_files") or []:
+            recording._store_file(zoom_file, download_token)
+        return recording
+
+    def _store_file(self, zoom_file, download_token):
+        self.ensure_one()
+        files = self.env["zoom.recording.file"]
+        record = files.search(
+            [("recording_id", "=", self.id), ("zoom_file_id", "=", zoom_file.get("id"))], limit=1
+        )
+        values = {
+            "file_type": zoom_file.get("file_type"),
+            "file_extension": zoom_file.get("file_extension"),
+            "recording_type": zoom_file.get("recording_type"),
+            "file_size": zoom_file.get("file_size") or 0,
+            "recording_start": parse_zoom_time(zoom_file.get("recording_start")),
+            "recording_end": parse_zoom_time(zoom_file.get("recording_end")),
+            "play_url": zoom_file.get("play_url"),
+            "download_url": zoom_file.get("download_url"),
+        }
+        if record:
+            record.write(values)
+        else:
+            record = files.create({"recording_id": self.id, "zoom_file_id": zoom_file.get("id"), **values})
+        if self.company_id.zoom_recording_handling == "store" and not record.attachment_id:
+            record._download(download_token)
+        return record
+
+
+class ZoomRecordingFile(models.Model):
+    _name = "zoom.recording.file"
+    _description = "Zoom recording file"
+    _order = "recording_start, id"
+    _rec_name = "recording_type"
+
+    recording_id = fields.Many2one("zoom.recording", required=True, index=True, ondelete="cascade")
+    zoom_file_id = fields.Char(readonly=True)
+    file_type = fields.Char(readonly=True)
+    file_extension = fields.Char(readonly=True)
+    recording_type = fields.Char(readonly=True)
+    file_size = fields.Integer("Size (bytes)", readonly=True)
+    recording_start = fields.Datetime(readonly=True)
+    recording_end = fields.Datetime(readonly=True)
+    play_url = fields.Char("Play in Zoom", readonly=True)
+    download_url = fields.Char(readonly=True, groups="base.group_system")
+    attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
+    error = fields.Char(readonly=True)
+
+    def _download(self, download_token):
+        """Copies the file into an attachment, with the delivery's download token (valid 24 h)."""
+        self.ensure_one()
+        try:
+            answer = requests.get(
+                self.download_url,
+                headers={"Authorization": f"Bearer {download_token}"},
+                timeout=DOWNLOAD_TIMEOUT,
+            )
+        except requests.RequestException as error:
+            raise RetryableJobError(_("Zoom recording download failed: %s", type(error).__name__)) from error
+        if answer.status_code >= 500:
+            raise RetryableJobError(_("Zoom answered %s to a recording download.", answer.status_code))
+        if answer.status_code != 200:
+            self.error = _("Zoom refused the download (HTTP %s); the file stays linked.", answer.status_code)
+            _logger.warning(
+                "Zoom recording file %s not downloaded: HTTP %s", self.zoom_file_id, answer.status_code
+            )
+            return
+        extension = (self.file_extension or "bin").lower()
+        self.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.recording_id.topic or 'recording'} - {self.recording_type}.{extension}",
+                "raw": answer.content,
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.error = False
+
+    def action_open(self):
+        self.ensure_one()
+        url = f"/web/content/{self.attachment_id.id}?download=true" if self.attachment_id else self.play_url
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
