@@ -4,6 +4,7 @@ from . import (
     test_meetings,
     test_sandbox_boot,
     test_views,
+    test_webhook_end_to_end,
     test_webhook_endpoint,
     test_webhook_processing,
 )
