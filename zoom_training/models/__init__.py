@@ -15,5 +15,3 @@ from . import zoom_recording
 from . import zoom_webhook_event
 from . import event_registration
 from . import calendar_attendee
-from . import res_company_webhook
-from . import res_config_settings_webhook

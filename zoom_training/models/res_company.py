@@ -57,6 +57,16 @@ class ResCompany(models.Model):
         help="Sets the rate limits the addon keeps under.",
     )
 
+    zoom_webhook_retention_days = fields.Integer(
+        "Keep webhook deliveries (days)", default=30, help="Older deliveries are deleted every night."
+    )
+    zoom_webhook_silence_minutes = fields.Integer(
+        "Webhook silence alert (minutes)",
+        default=15,
+        help="Administrators get an activity when no delivery arrived for this long while a meeting runs.",
+    )
+    zoom_last_webhook_at = fields.Datetime("Last Zoom delivery", compute="_compute_zoom_last_webhook_at")
+
     @api.constrains("zoom_attendance_threshold")
     def _check_zoom_attendance_threshold(self):
         for company in self:
@@ -70,3 +80,14 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     _("The pre-event sync window is between 0 and %s minutes.", MAX_PRE_EVENT_WINDOW_MINUTES)
                 )
+
+    def _compute_zoom_last_webhook_at(self):
+        """Read from the inbox, not written per delivery: deliveries never contend on the company row."""
+        groups = (
+            self.env["zoom.webhook.event"]
+            .sudo()
+            ._read_group([("company_id", "in", self.ids)], ["company_id"], ["received_at:max"])
+        )
+        last = {company.id: received_at for company, received_at in groups}
+        for company in self:
+            company.zoom_last_webhook_at = last.get(company.id, False)

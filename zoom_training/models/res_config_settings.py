@@ -55,6 +55,13 @@ class ResConfigSettings(models.TransientModel):
     zoom_attendance_threshold = fields.Float(related="company_id.zoom_attendance_threshold", readonly=False)
     zoom_participant_sync = fields.Selection(related="company_id.zoom_participant_sync", readonly=False)
     zoom_plan = fields.Selection(related="company_id.zoom_plan", readonly=False)
+    zoom_webhook_retention_days = fields.Integer(
+        related="company_id.zoom_webhook_retention_days", readonly=False
+    )
+    zoom_webhook_silence_minutes = fields.Integer(
+        related="company_id.zoom_webhook_silence_minutes", readonly=False
+    )
+    zoom_last_webhook_at = fields.Datetime(related="company_id.zoom_last_webhook_at")
 
     zoom_webhook_meeting_url = fields.Char(
         string="Meeting events endpoint",
@@ -66,6 +73,9 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_zoom_webhook_urls",
         help="Paste into the Event Subscriptions of your Zoom Marketplace app (webinar events).",
     )
+
+    def action_zoom_open_webhook_inbox(self):
+        return self.env["ir.actions.act_window"]._for_xml_id("zoom_training.zoom_webhook_event_action")
 
     def _zoom_account(self):
         return self.env["zoom.account"]._for_company(self.company_id or self.env.company)

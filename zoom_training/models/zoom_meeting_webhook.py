@@ -123,36 +123,7 @@ class ZoomMeeting(models.Model):
         self.write({"zoom_drift": False, "zoom_drift_note": False})
         return True
 
-
-def parse_zoom_time(value):
-    """Zoom's `2026-12-15T13:00:00Z` as a naive UTC datetime (Odoo's convention)."""
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
-
-
-def _operator(payload):
-    return payload.get("operator") or _("someone")
-
-
-def _same_value(key, sent, received):
-    if key == "start_time":
-        return parse_zoom_time(sent) == parse_zoom_time(received)
-    if isinstance(sent, dict) and isinstance(received, dict):
-        return all(
-            sent.get(sub_key) == sub_value for sub_key, sub_value in received.items() if sub_key in sent
-        )
-    return sent == received
-
-
-class ZoomMeetingWatchdog(models.Model):
-    _inherit = "zoom.meeting"
+    # Watchdog -----------------------------------------------------------------------------------------
 
     @api.model
     def _cron_zoom_webhook_watchdog(self):
@@ -188,3 +159,30 @@ class ZoomMeetingWatchdog(models.Model):
                     meeting.activity_schedule(
                         "mail.mail_activity_data_warning", summary=summary, note=note, user_id=admin.id
                     )
+
+
+def parse_zoom_time(value):
+    """Zoom's `2026-12-15T13:00:00Z` as a naive UTC datetime (Odoo's convention)."""
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def _operator(payload):
+    return payload.get("operator") or _("someone")
+
+
+def _same_value(key, sent, received):
+    if key == "start_time":
+        return parse_zoom_time(sent) == parse_zoom_time(received)
+    if isinstance(sent, dict) and isinstance(received, dict):
+        return all(
+            sent.get(sub_key) == sub_value for sub_key, sub_value in received.items() if sub_key in sent
+        )
+    return sent == received
