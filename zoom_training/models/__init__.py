@@ -8,6 +8,7 @@ from . import zoom_account
 from . import zoom_meeting
 from . import zoom_sync_mixin
 from . import calendar_event
+from . import calendar_recurrence
 from . import event_event
 from . import zoom_meeting_webhook
 from . import zoom_attendance

@@ -8,12 +8,38 @@ class CalendarEvent(models.Model):
     _inherit = ["calendar.event", "zoom.sync.mixin"]
 
     videocall_source = fields.Selection(selection_add=[("zoom", "Zoom")])
+    zoom_occurrence_id = fields.Char(copy=False, readonly=True, help="This occurrence in the Zoom series.")
 
     @api.depends("zoom_meeting_id", "zoom_conference")
     def _compute_videocall_source(self):
-        super()._compute_videocall_source()
+        result = super()._compute_videocall_source()
         for event in self.filtered(lambda event: event.zoom_conference != "none"):
             event.videocall_source = "zoom"
+        return result
+
+    def _zoom_schedule_sync(self):
+        """Events of a recurrence share the recurrence's one Zoom meeting (see calendar_recurrence.py)."""
+        in_series = self.filtered("recurrence_id")
+        # An event being made recurrent gets its recurrence right after: scheduled with its series then.
+        becoming_series = self.filtered(lambda event: event.recurrency and not event.recurrence_id)
+        result = super(CalendarEvent, self - in_series - becoming_series)._zoom_schedule_sync()
+        for recurrence, events in in_series.grouped("recurrence_id").items():
+            conference = events[:1].zoom_conference
+            if recurrence.zoom_conference != conference:
+                recurrence.zoom_conference = conference  # schedules the series through the mixin
+            else:
+                recurrence.zoom_meeting_id.filtered("active")._enqueue_push()
+            events.with_context(zoom_no_sync=True).zoom_meeting_id = recurrence.zoom_meeting_id
+        return result
+
+    def unlink(self):
+        """Deleting one occurrence cancels only that occurrence in Zoom."""
+        in_series = self.filtered(lambda event: event.recurrence_id.zoom_meeting_id.active)
+        for event in in_series.filtered("zoom_occurrence_id"):
+            event.recurrence_id.zoom_meeting_id._zoom_forget_occurrence(event.zoom_occurrence_id)
+        in_series.recurrence_id.zoom_meeting_id._enqueue_push()
+        (self - in_series).zoom_meeting_id.filtered("active")._enqueue_delete()
+        return super(CalendarEvent, self.with_context(zoom_unlink_handled=True)).unlink()
 
     def _zoom_synced_fields(self):
         return [

@@ -14,12 +14,13 @@ from ..utils.errors import (
     ZoomServerError,
     ZoomUnreachable,
 )
-from ..utils.payloads import build_payload, changed_part, payload_hash
+from ..utils.payloads import build_payload, changed_part, payload_hash, zoom_datetime
 
 _logger = logging.getLogger(__name__)
 
 TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
 PUSH_DELAY_SECONDS = 5  # edits within this window become one update
+CLOCK_SKEW = timedelta(minutes=1)  # between Odoo's clock and Zoom's when comparing creation times
 LICENSED = 2
 SYNC_STATES = [
     ("pending", "Being synced"),
@@ -69,6 +70,12 @@ class ZoomMeeting(models.Model):
     actual_start = fields.Datetime(copy=False)
     actual_end = fields.Datetime(copy=False)
     update_count = fields.Integer(copy=False, help="Create and update calls sent to Zoom.")
+    requested_at = fields.Datetime(
+        default=fields.Datetime.now, copy=False, help="When Odoo first asked for this meeting (wall clock)."
+    )
+    occurrence_state = fields.Text(
+        copy=False, help="Occurrences of a recurring meeting as Zoom holds them: {occurrence_id: {...}}."
+    )
 
     _sql_constraints = [
         ("zoom_id_unique", "unique(zoom_id, company_id)", "A Zoom meeting is linked to one Odoo record only.")
@@ -122,6 +129,7 @@ class ZoomMeeting(models.Model):
             else:
                 self._zoom_update(payload)
             self._zoom_sync_cohosts(source)
+            source._zoom_after_push(self)
         except TRANSIENT_ERRORS as error:
             return self._zoom_retry_later(error, self._enqueue_push)
         except (ZoomError, UserError) as error:
@@ -151,6 +159,8 @@ class ZoomMeeting(models.Model):
         if changes:
             self._client().patch(f"/{self.kind}s/{self.zoom_id}", json=changes)
             self.update_count += 1
+            if "recurrence" in changes or "start_time" in changes:
+                self.occurrence_state = False  # Zoom regenerated the occurrences: read them again
         self.write({"last_payload": json.dumps(payload), "last_payload_hash": payload_hash(payload)})
         return changes
 
@@ -177,10 +187,13 @@ class ZoomMeeting(models.Model):
         """
         items_key = f"{self.kind}s"
         listing = client.paginate(f"/users/{host_email}/{items_key}", items_key, params={"type": "scheduled"})
+        not_before = zoom_datetime((self.requested_at - CLOCK_SKEW).replace(tzinfo=timezone.utc))
         candidates = {
             str(item["id"]): item
             for item in listing
-            if item.get("topic") == payload["topic"] and item.get("start_time") == payload["start_time"]
+            if item.get("topic") == payload["topic"]
+            and item.get("start_time") == payload["start_time"]
+            and item.get("created_at", "") >= not_before
         }
         if not candidates:
             return None
@@ -253,6 +266,13 @@ class ZoomMeeting(models.Model):
                 return self._zoom_retry_later(error, self._enqueue_delete)
         self.write({"sync_state": "deleted", "sync_error": False, "join_url": False, "active": False})
         return True
+
+    def _zoom_forget_occurrence(self, occurrence_id):
+        """An occurrence deleted in Odoo: the next push deletes it in Zoom."""
+        state = json.loads(self.occurrence_state or "{}")
+        if occurrence_id in state and not state[occurrence_id].get("deleted"):
+            state[occurrence_id]["cancelled"] = True
+            self.occurrence_state = json.dumps(state)
 
     # States ----------------------------------------------------------------------------------------
 

@@ -45,7 +45,8 @@ class ZoomSyncMixin(models.AbstractModel):
         return result
 
     def unlink(self):
-        self.zoom_meeting_id.filtered("active")._enqueue_delete()
+        if not self.env.context.get("zoom_unlink_handled"):
+            self.zoom_meeting_id.filtered("active")._enqueue_delete()
         return super().unlink()
 
     def _zoom_schedule_sync(self):
@@ -127,3 +128,6 @@ class ZoomSyncMixin(models.AbstractModel):
 
     def _zoom_meeting_ready(self, meeting):
         """Called when Zoom has confirmed the meeting (its join link is known)."""
+
+    def _zoom_after_push(self, meeting):
+        """Called after each successful push (recurring meetings sync their occurrences here)."""

@@ -93,7 +93,7 @@ def main(argv=None):
     spec_dir = Path(argv[0]) if argv else DEFAULT_SPEC_DIR
     spec = json.loads((spec_dir / MEETINGS_SPEC).read_text())
     SCHEMA_FILE.write_text(render(extract(spec)))
-    print(f"wrote {SCHEMA_FILE} from {spec_dir / MEETINGS_SPEC}")
+    print(f"wrote {SCHEMA_FILE} from {spec_dir / MEETINGS_SPEC}")  # pylint: disable=print-used
 
 
 if __name__ == "__main__":

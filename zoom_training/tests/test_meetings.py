@@ -38,7 +38,10 @@ class ZoomMeetingCase(ZoomSandboxCase, TransactionCase):
         return self.sandbox.requests.count(operation=operation)
 
     def in_zoom(self, record):
-        meeting = self.sandbox.meeting(int(record.zoom_meeting_id.zoom_id))
+        odoo_meeting = record.zoom_meeting_id
+        state = f"{odoo_meeting.sync_state}: {odoo_meeting.sync_error}"
+        self.assertTrue(odoo_meeting.zoom_id, f"{record.display_name} is not in Zoom ({state})")
+        meeting = self.sandbox.meeting(int(odoo_meeting.zoom_id))
         self.assertTrue(meeting, f"{record.display_name} has no meeting in Zoom")
         return meeting
 
@@ -287,11 +290,15 @@ class TestMeetingFaults(ZoomMeetingCase):
         with trap_jobs() as trap:
             event.name = "Renamed once"
             self.run_jobs(trap)
+        self.assertEqual(event.zoom_sync_state, "synced")
+        with trap_jobs() as trap:
+            event.name = "Renamed twice"
+            self.run_jobs(trap)
         meeting = event.zoom_meeting_id
         self.assertEqual(meeting.sync_state, "quota")
         self.assertEqual((meeting.quota_until.hour, meeting.quota_until.minute), (0, 0))
         self.assertIn("deferred until", meeting.sync_error)
-        self.assertEqual(self.in_zoom(event).topic, "Onboarding training")
+        self.assertEqual(self.in_zoom(event).topic, "Renamed once")
         requeued = trap.enqueued_jobs[-1]
         self.assertEqual(requeued.eta, meeting.quota_until)
 
@@ -299,11 +306,11 @@ class TestMeetingFaults(ZoomMeetingCase):
         self.addCleanup(self.sandbox.limits.reset)
         meeting._zoom_push()
         self.assertEqual(meeting.sync_state, "synced")
-        self.assertEqual(self.in_zoom(event).topic, "Renamed once")
+        self.assertEqual(self.in_zoom(event).topic, "Renamed twice")
 
     def test_a_killed_job_retried_never_creates_a_second_meeting(self):
         with trap_jobs() as trap:
-            event = self.calendar_event()
+            event = self.calendar_event(name="Training of the killed job")
             self.run_jobs(trap)
         meeting = event.zoom_meeting_id
         # The worker died after Zoom created the meeting and before Odoo committed its answer.
@@ -311,21 +318,24 @@ class TestMeetingFaults(ZoomMeetingCase):
             {"zoom_id": False, "join_url": False, "last_payload": False, "last_payload_hash": False}
         )
         meeting._zoom_push()
-        self.assertEqual(len(self.sandbox.meetings()), 1)
-        self.assertEqual(meeting.zoom_id, str(self.sandbox.meetings()[0].id))
+        in_zoom = [m for m in self.sandbox.meetings() if m.topic == "Training of the killed job"]
+        self.assertEqual(len(in_zoom), 1)
+        self.assertEqual(meeting.zoom_id, str(in_zoom[0].id))
         self.assertEqual(self.zoom_calls("meetingCreate"), 1)
 
     def test_a_create_that_timed_out_is_adopted_not_repeated(self):
         self.env["ir.config_parameter"].sudo().set_param("zoom_training.timeout", 10)
         self.sandbox.faults.timeout(11, operation="meetingCreate", count=1)
         with trap_jobs() as trap:
-            event = self.calendar_event()
+            event = self.calendar_event(name="Training whose creation timed out")
             with self.assertRaisesRegex(Exception, "could not be reached"):
                 self.run_jobs(trap)
         self.assertFalse(event.zoom_meeting_id.zoom_id)
         event.zoom_meeting_id._zoom_push()
-        self.assertEqual(len(self.sandbox.meetings()), 1)
-        self.assertEqual(event.zoom_meeting_id.zoom_id, str(self.sandbox.meetings()[0].id))
+        in_zoom = [m for m in self.sandbox.meetings() if m.topic == "Training whose creation timed out"]
+        self.assertEqual(len(in_zoom), 1)
+        self.assertEqual(event.zoom_meeting_id.zoom_id, str(in_zoom[0].id))
+        self.assertEqual(self.zoom_calls("meetingCreate"), 1)
         self.assertEqual(event.zoom_sync_state, "synced")
 
     def test_an_outage_is_retried_not_failed(self):
@@ -338,3 +348,92 @@ class TestMeetingFaults(ZoomMeetingCase):
         self.sandbox.faults.clear()
         event.zoom_meeting_id._zoom_push()
         self.assertEqual(event.zoom_sync_state, "synced")
+
+
+@tagged("post_install", "-at_install")
+class TestRecurringMeetings(ZoomMeetingCase):
+    def weekly_series(self, count=20):
+        start = datetime(2026, 12, 7, 9, 0)  # a Monday
+        event = self.calendar_event(
+            name="Weekly practice",
+            start=start,
+            stop=start + timedelta(hours=1),
+            recurrency=True,
+            rrule_type="weekly",
+            interval=1,
+            end_type="count",
+            count=count,
+            mon=True,
+        )
+        return event.recurrence_id.calendar_event_ids.sorted("start")
+
+    def occurrence(self, event):
+        meeting = self.sandbox.meeting(int(event.zoom_meeting_id.zoom_id))
+        return next(o for o in meeting.occurrences if o.occurrence_id == event.zoom_occurrence_id)
+
+    def test_a_weekly_series_of_twenty_is_one_recurring_meeting(self):
+        with trap_jobs() as trap:
+            series = self.weekly_series()
+            self.run_jobs(trap)
+        self.assertEqual(len(series), 20)
+        self.assertEqual(self.zoom_calls("meetingCreate"), 1)
+        self.assertEqual(self.zoom_calls("meetingUpdate"), 0)
+        self.assertEqual(len(series.zoom_meeting_id), 1)
+        meeting = self.sandbox.meeting(int(series.zoom_meeting_id.zoom_id))
+        self.assertEqual(meeting.type, 8)
+        self.assertEqual(meeting.recurrence["weekly_days"], "2")
+        self.assertEqual(len(meeting.occurrences), 20)
+        self.assertEqual(len(set(series.mapped("zoom_occurrence_id"))), 20)
+        self.assertEqual(set(series.mapped("videocall_location")), {series.zoom_meeting_id.join_url})
+        for event in series:
+            self.assertEqual(self.occurrence(event).start_time.replace(tzinfo=None), event.start)
+
+    def test_moving_one_occurrence_moves_only_that_one_in_zoom(self):
+        with trap_jobs() as trap:
+            series = self.weekly_series(count=5)
+            self.run_jobs(trap)
+        third = series[2]
+        before = {event.id: self.occurrence(event).start_time for event in series - third}
+        self.sandbox.requests.clear()
+        with trap_jobs() as trap:
+            third.write(
+                {
+                    "start": third.start + timedelta(hours=2),
+                    "stop": third.stop + timedelta(hours=2),
+                    "recurrence_update": "self_only",
+                }
+            )
+            self.run_jobs(trap)
+        updates = [entry for entry in self.sandbox.requests.entries if entry.operation == "meetingUpdate"]
+        self.assertEqual(len(updates), 1)
+        self.assertEqual(updates[0].query.get("occurrence_id"), third.zoom_occurrence_id)
+        self.assertEqual(self.occurrence(third).start_time.replace(tzinfo=None), third.start)
+        self.assertEqual({event.id: self.occurrence(event).start_time for event in series - third}, before)
+
+    def test_cancelling_one_occurrence_cancels_only_that_one_in_zoom(self):
+        with trap_jobs() as trap:
+            series = self.weekly_series(count=5)
+            self.run_jobs(trap)
+        second, fourth = series[1], series[3]
+        second_occurrence = second.zoom_occurrence_id
+        meeting = self.sandbox.meeting(int(series.zoom_meeting_id.zoom_id))
+        with trap_jobs() as trap:
+            second.unlink()
+            fourth.action_archive()
+            self.run_jobs(trap)
+        statuses = {o.occurrence_id: o.status for o in meeting.occurrences}
+        self.assertEqual(statuses[second_occurrence], "deleted")
+        self.assertEqual(statuses[fourth.zoom_occurrence_id], "deleted")
+        self.assertEqual(list(statuses.values()).count("deleted"), 2)
+        self.assertEqual(self.zoom_calls("meetingDelete"), 2)
+
+    def test_a_yearly_series_is_refused_with_a_plain_reason(self):
+        start = datetime(2026, 12, 7, 9, 0)
+        with trap_jobs() as trap:
+            event = self.calendar_event(
+                start=start, stop=start + timedelta(hours=1), recurrency=True, rrule_type="yearly", count=3
+            )
+            self.run_jobs(trap)
+        self.assertEqual(event.zoom_sync_state, "error")
+        self.assertIn("not yearly", event.zoom_sync_error)
+        self.assertEqual(self.zoom_calls("meetingCreate"), 0)

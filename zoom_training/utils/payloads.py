@@ -8,8 +8,9 @@ from datetime import timezone
 TOPIC_LIMIT = 200
 AGENDA_LIMIT = 2000
 DURATION_MIN, DURATION_MAX = 1, 1440
-MEETING_TYPE_SCHEDULED = 2
-WEBINAR_TYPE_SCHEDULED = 5
+MEETING_TYPE_SCHEDULED, MEETING_TYPE_RECURRING = 2, 8
+WEBINAR_TYPE_SCHEDULED, WEBINAR_TYPE_RECURRING = 5, 9
+REGISTER_ONCE_FOR_ALL_OCCURRENCES = 1
 APPROVAL_TYPES = {"automatic": 0, "manual": 1}
 
 
@@ -32,6 +33,7 @@ class SessionSpec:
     participant_video: bool = False
     auto_recording: str = "none"
     alternative_hosts: tuple = field(default_factory=tuple)
+    recurrence: dict | None = None  # Zoom's recurrence object (utils.recurrence); None: a single session
 
 
 def zoom_datetime(value):
@@ -48,14 +50,23 @@ def build_payload(spec):
     is_webinar = spec.kind == "webinar"
     payload = {
         "topic": spec.topic.strip()[:TOPIC_LIMIT] or "Training",
-        "type": WEBINAR_TYPE_SCHEDULED if is_webinar else MEETING_TYPE_SCHEDULED,
+        "type": _session_type(is_webinar, bool(spec.recurrence)),
         "start_time": zoom_datetime(spec.start),
         "timezone": spec.timezone or "UTC",
         "duration": clamp_duration(spec.duration_minutes),
         "agenda": spec.agenda[:AGENDA_LIMIT],
         "settings": _settings(spec, is_webinar),
     }
+    if spec.recurrence:
+        payload["recurrence"] = spec.recurrence
+        payload["settings"]["registration_type"] = REGISTER_ONCE_FOR_ALL_OCCURRENCES
     return payload
+
+
+def _session_type(is_webinar, recurring):
+    if is_webinar:
+        return WEBINAR_TYPE_RECURRING if recurring else WEBINAR_TYPE_SCHEDULED
+    return MEETING_TYPE_RECURRING if recurring else MEETING_TYPE_SCHEDULED
 
 
 def _settings(spec, is_webinar):
