@@ -119,6 +119,26 @@ class TestMeetingLifecycle(ZoomMeetingCase):
             self.run_jobs(trap)
         self.assertEqual(self.sandbox.panelists(webinar.id), [])
 
+    def test_both_models_hold_both_kinds(self):
+        with trap_jobs() as trap:
+            calendar_webinar = self.calendar_event(name="Calendar webinar", zoom_conference="webinar")
+            training_meeting = self.training(name="Training meeting", zoom_conference="meeting")
+            self.run_jobs(trap)
+        self.assertEqual(self.in_zoom(calendar_webinar).type, 5)
+        self.assertEqual(self.in_zoom(training_meeting).type, 2)
+        self.assertEqual(calendar_webinar.videocall_location, calendar_webinar.zoom_join_url)
+
+    def test_the_host_starts_from_a_link_fetched_on_demand(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event()
+            self.run_jobs(trap)
+        self.assertNotIn("start_url", event.zoom_meeting_id.last_payload or "")
+        action = event.with_user(self.host).action_zoom_start_as_host()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertIn("/s/", action["url"])
+        with self.assertRaisesRegex(Exception, "Only the host"):
+            event.with_user(self.trainer).action_zoom_start_as_host()
+
     def test_a_webinar_needs_webinars_enabled_in_settings(self):
         self.env.company.zoom_webinars_enabled = False
         with self.assertRaisesRegex(Exception, "webinars are off"):
