@@ -1,23 +1,41 @@
-"""Run by `make run` inside `odoo-bin shell`: connects the demo company to the local Zoom sandbox.
+"""Run by `make run`: connects the demo company to the local Zoom sandbox.
 
+Usage: python scripts/configure_demo.py ODOO_CONF DB SANDBOX_URL ODOO_URL (with Odoo's source on sys.path).
 The credentials are the sandbox's own defaults (python -m zoom_training.sandbox --help).
 """
 
-import os
+import sys
 
-sandbox_url = os.environ["SANDBOX_URL"]
-params = env["ir.config_parameter"].sudo()  # noqa: F821 (`env` is given by odoo-bin shell)
-params.set_param("web.base.url", os.environ["ODOO_URL"])
-params.set_param("zoom_training.api_url", sandbox_url)
-params.set_param("zoom_training.oauth_url", sandbox_url)
-company = env.ref("base.main_company")  # noqa: F821
-company.zoom_webinars_enabled = True
-account = env["zoom.account"]._for_company(company)  # noqa: F821
-account._update_credentials(
-    "sandbox_account",
-    "sandbox_client_id",
-    {"client_secret": "sandbox_client_secret", "webhook_secret": "sandbox_webhook_secret"},
-)
-account.action_test_connection()
-env.cr.commit()  # noqa: F821
-print(f"zoom_training: the demo company talks to the Zoom sandbox at {sandbox_url}: {account.connection_message}")
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+
+def configure(env, sandbox_url, odoo_url):
+    params = env["ir.config_parameter"].sudo()
+    params.set_param("web.base.url", odoo_url)
+    params.set_param("zoom_training.api_url", sandbox_url)
+    params.set_param("zoom_training.oauth_url", sandbox_url)
+    company = env.ref("base.main_company")
+    company.zoom_webinars_enabled = True
+    account = env["zoom.account"]._for_company(company)
+    account._update_credentials(
+        "sandbox_account",
+        "sandbox_client_id",
+        {"client_secret": "sandbox_client_secret", "webhook_secret": "sandbox_webhook_secret"},
+    )
+    # The sandbox's default host (licensed, with webinars) hosts what the administrator schedules.
+    env.ref("base.user_admin").zoom_email = "host@example.com"
+    account.action_test_connection()
+    return account.connection_message
+
+
+def main(conf, db, sandbox_url, odoo_url):
+    config.parse_config(["-c", conf, "--log-level=warn", "--logfile="])
+    with Registry(db).cursor() as cr:
+        message = configure(api.Environment(cr, SUPERUSER_ID, {}), sandbox_url, odoo_url)
+    sys.stdout.write(f"zoom_training: the demo company talks to the Zoom sandbox at {sandbox_url}: {message}\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])

@@ -65,8 +65,8 @@ for _ in $(seq 50); do port_busy "$SANDBOX_PORT" && break; sleep 0.2; done
 port_busy "$SANDBOX_PORT" || die "The Zoom sandbox did not start; see .run/sandbox.log."
 
 say "pointing the demo company at the sandbox"
-SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT" ODOO_URL="http://127.0.0.1:$HTTP_PORT" \
-    odoo_conf shell --no-http --workers=0 --logfile= --log-level=warn < scripts/configure_demo.py
+PYTHONPATH="$ODOO_SRC" "$PY" scripts/configure_demo.py "$CONF" "$RUN_DB" \
+    "http://127.0.0.1:$SANDBOX_PORT" "http://127.0.0.1:$HTTP_PORT"
 
 cat >&2 <<MSG
 
