@@ -96,22 +96,21 @@ class ZoomMeeting(models.Model):
     # Queueing --------------------------------------------------------------------------------------
 
     def _enqueue_push(self, eta=PUSH_DELAY_SECONDS):
-        for meeting in self:
-            meeting.with_delay(
-                channel="root.zoom",
-                identity_key=f"zoom-push-{meeting.id}",
-                eta=eta,
-                description=f"Zoom: sync {meeting.kind} {meeting.name}",
-            )._zoom_push()
+        self._enqueue("_zoom_push", "push", "sync", eta)
 
     def _enqueue_delete(self, eta=None):
+        self._enqueue("_zoom_delete", "delete", "delete", eta)
+
+    def _enqueue(self, method, key, verb, eta):
+        """One pending job per meeting and action: a burst of requests becomes one job."""
         for meeting in self:
-            meeting.with_delay(
+            delayed = meeting.with_delay(
                 channel="root.zoom",
-                identity_key=f"zoom-delete-{meeting.id}",
+                identity_key=f"zoom-{key}-{meeting.id}",
                 eta=eta,
-                description=f"Zoom: delete {meeting.kind} {meeting.name}",
-            )._zoom_delete()
+                description=f"Zoom: {verb} {meeting.kind} {meeting.name}",
+            )
+            getattr(delayed, method)()
 
     # Jobs ------------------------------------------------------------------------------------------
 
