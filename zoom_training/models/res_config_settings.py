@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 WEBHOOK_ROUTES = {
     "meeting": "/webhook/zoom-meeting",
@@ -37,6 +37,8 @@ class ResConfigSettings(models.TransientModel):
     )
     zoom_connection_message = fields.Text(compute="_compute_zoom_connection")
     zoom_required_scopes = fields.Char(compute="_compute_zoom_connection")
+    zoom_calls_paused = fields.Boolean(compute="_compute_zoom_circuit")
+    zoom_circuit_message = fields.Char(compute="_compute_zoom_circuit")
 
     zoom_webinars_enabled = fields.Boolean(related="company_id.zoom_webinars_enabled", readonly=False)
     zoom_emails_enabled = fields.Boolean(related="company_id.zoom_emails_enabled", readonly=False)
@@ -122,3 +124,19 @@ class ResConfigSettings(models.TransientModel):
     def action_zoom_test_connection(self):
         self.execute()
         return self._zoom_account().action_test_connection()
+
+    @api.depends("company_id")
+    def _compute_zoom_circuit(self):
+        for settings in self:
+            state, failures, until = settings._zoom_account()._circuit_breaker().state()
+            settings.zoom_calls_paused = state == "open"
+            settings.zoom_circuit_message = (
+                _(
+                    "Zoom failed %(failures)s times in a row: calls are paused until %(until)s UTC; "
+                    "jobs wait and go on by themselves.",
+                    failures=failures,
+                    until=until.strftime("%Y-%m-%d %H:%M"),
+                )
+                if state == "open"
+                else _("Zoom calls go through normally.")
+            )

@@ -5,9 +5,11 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
+from ..utils.breaker import DEFAULT_COOLING_SECONDS, DEFAULT_THRESHOLD, CircuitBreaker
 from ..utils.client import ZoomClient
 from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox, SecretDecryptError
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
+from .zoom_breaker import ZoomBreakerStore
 from .zoom_token import ZoomTokenStore
 
 _logger = logging.getLogger(__name__)
@@ -179,8 +181,25 @@ class ZoomAccount(models.Model):
 
     def _client_for(self, token_store):
         params = self.env["ir.config_parameter"].sudo()
-        timeout = int(params.get_param("zoom_training.timeout", API_TIMEOUT))
-        return ZoomClient(token_store, api_url=self._api_url_override(), timeout=timeout, logger=_logger)
+        return ZoomClient(
+            token_store,
+            api_url=self._api_url_override(),
+            timeout=int(params.get_param("zoom_training.timeout", API_TIMEOUT)),
+            max_retries=int(params.get_param("zoom_training.max_retries", 3)),
+            breaker=self._circuit_breaker(),
+            logger=_logger,
+        )
+
+    def _circuit_breaker(self):
+        """After repeated failures Zoom calls pause for a while: jobs are postponed, not failed."""
+        params = self.env["ir.config_parameter"].sudo()
+        return CircuitBreaker(
+            ZoomBreakerStore(self.env.registry, self.company_id.id),
+            threshold=int(params.get_param("zoom_training.breaker_threshold", DEFAULT_THRESHOLD)),
+            cooling_seconds=int(
+                params.get_param("zoom_training.breaker_cooling_seconds", DEFAULT_COOLING_SECONDS)
+            ),
+        )
 
     def _required_scopes(self):
         self.ensure_one()

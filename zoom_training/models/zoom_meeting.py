@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..utils.breaker import ZoomCircuitOpen
 from ..utils.errors import (
     ZoomError,
     ZoomNotFound,
@@ -279,6 +280,9 @@ class ZoomMeeting(models.Model):
         """Outages and rate limits: the work runs again later; nothing is lost or marked failed."""
         if isinstance(error, ZoomRateLimited) and error.is_daily:
             return self._zoom_wait_for_quota(error, enqueue)
+        if isinstance(error, ZoomCircuitOpen):
+            seconds = max(1, int((error.retry_at - datetime.now(timezone.utc)).total_seconds()) + 1)
+            raise RetryableJobError(error.plain, seconds=seconds, ignore_retry=True)
         seconds = error.retry_after if isinstance(error, ZoomRateLimited) else None
         raise RetryableJobError(error.plain, seconds=seconds)
 

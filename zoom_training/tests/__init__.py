@@ -1,4 +1,5 @@
 from . import (
+    test_circuit_breaker,
     test_connection,
     test_install,
     test_meetings,

@@ -57,4 +57,5 @@ class ZoomSandboxCase:
         """Tokens live in their own committed transactions (see ZoomTokenStore): forget them for real."""
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM zoom_token")
+            cr.execute("DELETE FROM zoom_breaker")  # shared the same way: a pause must not outlive its test
         ZoomTokenStore._memory.clear()

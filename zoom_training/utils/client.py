@@ -23,6 +23,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from .backoff import Backoff
+from .breaker import BREAKING_ERRORS
 from .errors import (
     INVALID_TOKEN_CODE,
     ZoomError,
@@ -75,8 +76,10 @@ class ZoomClient:
         logger=None,
         jitter=random.random,
         clock=utcnow,
+        breaker=None,
     ):
         self._token_source = token_source
+        self._breaker = breaker
         self.api_url = api_url.rstrip("/") if api_url else None
         self.session = session or new_session()
         self.timeout = timeout
@@ -118,7 +121,25 @@ class ZoomClient:
         return self.request("DELETE", path, params=params)
 
     def request(self, method, path, *, params=None, json=None, retry_unsafe=True):
-        """The decoded JSON answer (None for 204); raises a ZoomError subclass."""
+        """The decoded JSON answer (None for 204); raises a ZoomError subclass.
+
+        With a circuit breaker, an open circuit raises ZoomCircuitOpen before anything is sent.
+        """
+        if self._breaker is None:
+            return self._request(method, path, params, json, retry_unsafe)
+        self._breaker.before_call()
+        try:
+            answer = self._request(method, path, params, json, retry_unsafe)
+        except BREAKING_ERRORS:
+            self._breaker.record_failure()
+            raise
+        except ZoomError:
+            self._breaker.record_success()  # Zoom answered: it is up
+            raise
+        self._breaker.record_success()
+        return answer
+
+    def _request(self, method, path, params, json, retry_unsafe):
         method = method.upper()
         replay_safe = retry_unsafe or method in IDEMPOTENT_METHODS
         token = self._token_source.get_token()
