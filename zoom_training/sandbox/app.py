@@ -25,6 +25,7 @@ from .clock import format_utc
 from .errors import ZoomError, no_recording
 from .operations import OPERATIONS
 from .requestlog import LoggedRequest
+from .user_oauth import USER_GRANTS
 
 HANDLERS = {
     **api_meetings.HANDLERS,
@@ -101,6 +102,10 @@ class SandboxApp:
         path = request.path
         if path == "/oauth/token":
             return self.oauth(request), "/oauth/token", "oauthToken", ""
+        if path == "/oauth/authorize":
+            return self.sandbox.user_oauth.authorize(request), path, "oauthAuthorize", ""
+        if path == "/oauth/revoke":
+            return json_response(*self.sandbox.user_oauth.revoke_response(request)), path, "oauthRevoke", ""
         if path.startswith("/v2/"):
             return self.api(request)
         if path.startswith("/rec/download/"):
@@ -139,8 +144,10 @@ class SandboxApp:
         injected = self._apply_faults(request, "oauthToken", "")
         if injected is not None:
             return injected
-        status, body = self.sandbox.oauth.token_response(request)
-        return json_response(status, body)
+        params = {**request.args.to_dict(), **request.form.to_dict()}
+        if params.get("grant_type") in USER_GRANTS:
+            return json_response(*self.sandbox.user_oauth.token_response(request, params))
+        return json_response(*self.sandbox.oauth.token_response(request))
 
     def api(self, request):
         try:

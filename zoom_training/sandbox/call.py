@@ -48,6 +48,8 @@ class ApiCall:
         return self.request.args.get(name, default)
 
     def user(self, user_ref):
+        if user_ref == "me" and self.token is not None and self.token.user_id:
+            user_ref = self.token.user_id  # a user-managed app's token: `me` is its user
         user = self.state.find_user(user_ref)
         if user is None:
             raise errors.user_not_found(user_ref)

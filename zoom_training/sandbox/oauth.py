@@ -18,6 +18,7 @@ class Token:
     scopes: frozenset
     expires_at: float
     revoked: bool = False
+    user_id: str = ""  # a user-managed app's token acts as this user; empty: the account (S2S)
 
 
 class OAuthServer:
@@ -33,11 +34,16 @@ class OAuthServer:
         self._lock = threading.Lock()
 
     # -- issuing and revoking ---------------------------------------------------------------------
-    def issue_token(self, scopes=None):
+    def issue_token(self, scopes=None, user_id=""):
         value = "sbx." + secrets.token_urlsafe(48)
-        token = Token(value, frozenset(scopes or self.granted_scopes), self.clock.time() + self.token_ttl)
+        token = Token(
+            value,
+            frozenset(scopes or self.granted_scopes),
+            self.clock.time() + self.token_ttl,
+            user_id=user_id,
+        )
         with self._lock:
-            if self.legacy_single_token:
+            if self.legacy_single_token and not user_id:
                 self._revoke_all_locked()
             self._tokens[value] = token
         return token
@@ -75,6 +81,10 @@ class OAuthServer:
         }
 
     def _client_authenticated(self, header):
+        return self.basic_credentials_match(header, self.client_id, self.client_secret)
+
+    @staticmethod
+    def basic_credentials_match(header, expected_id, expected_secret):
         scheme, _, encoded = header.partition(" ")
         if scheme.lower() != "basic":
             return False
@@ -83,8 +93,8 @@ class OAuthServer:
         except (binascii.Error, UnicodeDecodeError):
             return False
         client_id, _, client_secret = decoded.partition(":")
-        return secrets.compare_digest(client_id, self.client_id) and secrets.compare_digest(
-            client_secret, self.client_secret
+        return secrets.compare_digest(client_id, expected_id) and secrets.compare_digest(
+            client_secret, expected_secret
         )
 
     # -- checking API calls -----------------------------------------------------------------------

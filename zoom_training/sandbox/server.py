@@ -17,6 +17,7 @@ from .ratelimit import RateLimiter
 from .requestlog import RequestLog
 from .serialize import Urls
 from .state import USER_TYPES, WEBINAR, AccountState, User
+from .user_oauth import UserOAuthServer
 from .webhooks import WebhookDispatcher
 
 DEFAULT_USER = "host@example.com:licensed:webinar"
@@ -48,6 +49,8 @@ class ZoomSandbox:
         client_id="sandbox_client_id",
         client_secret="sandbox_client_secret",
         webhook_secret="sandbox_webhook_secret",
+        user_client_id="sandbox_user_client_id",
+        user_client_secret="sandbox_user_client_secret",
         webhook_url=None,
         webinar_webhook_url=None,
         plan="pro",
@@ -68,6 +71,7 @@ class ZoomSandbox:
         self.state = AccountState(account_id)
         self.lock = self.state.lock
         self.oauth = OAuthServer(self.clock, account_id, client_id, client_secret, token_ttl)
+        self.user_oauth = UserOAuthServer(self, user_client_id, user_client_secret)
         self.limits = RateLimiter(self.clock, plan, enabled=rate_limits)
         self.faults = FaultInjector(seed)
         self.requests = RequestLog()
@@ -141,6 +145,10 @@ class ZoomSandbox:
     @property
     def oauth_url(self):
         return self.url + "/oauth/token"
+
+    @property
+    def authorize_url(self):
+        return self.url + "/oauth/authorize"
 
     @property
     def api_base(self):
