@@ -1,11 +1,13 @@
 import logging
 import os
+import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..utils.breaker import DEFAULT_COOLING_SECONDS, DEFAULT_THRESHOLD, CircuitBreaker
+from ..utils.budget import RateBudget
 from ..utils.client import ZoomClient
 from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox, SecretDecryptError
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
@@ -13,6 +15,8 @@ from .zoom_breaker import ZoomBreakerStore
 from .zoom_token import ZoomTokenStore
 
 _logger = logging.getLogger(__name__)
+_BUDGETS = {}  # (database, company, plan) -> RateBudget shared by this process's calls
+_BUDGETS_LOCK = threading.Lock()
 
 DEFAULT_OAUTH_URL = "https://zoom.us"
 ENCRYPTION_KEY_OPTION = "zoom_training_encryption_key"
@@ -187,8 +191,18 @@ class ZoomAccount(models.Model):
             timeout=int(params.get_param("zoom_training.timeout", API_TIMEOUT)),
             max_retries=int(params.get_param("zoom_training.max_retries", 3)),
             breaker=self._circuit_breaker(),
+            budget=self._rate_budget(),
             logger=_logger,
         )
+
+    def _rate_budget(self):
+        """This process's share of the plan's per-second limits, kept between calls and jobs."""
+        plan = self.company_id.zoom_plan
+        key = (self.env.cr.dbname, self.company_id.id, plan)
+        with _BUDGETS_LOCK:
+            if key not in _BUDGETS:
+                _BUDGETS[key] = RateBudget(plan, share=1 / max(1, config.get("workers") or 1))
+            return _BUDGETS[key]
 
     def _circuit_breaker(self):
         """After repeated failures Zoom calls pause for a while: jobs are postponed, not failed."""

@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 
 from .backoff import Backoff
 from .breaker import BREAKING_ERRORS
+from .budget import category_of
 from .errors import (
     INVALID_TOKEN_CODE,
     ZoomError,
@@ -77,9 +78,11 @@ class ZoomClient:
         jitter=random.random,
         clock=utcnow,
         breaker=None,
+        budget=None,
     ):
         self._token_source = token_source
         self._breaker = breaker
+        self._budget = budget
         self.api_url = api_url.rstrip("/") if api_url else None
         self.session = session or new_session()
         self.timeout = timeout
@@ -197,6 +200,8 @@ class ZoomClient:
         return base if base.endswith(API_VERSION_PATH) else base + API_VERSION_PATH
 
     def _send(self, method, path, token, params, json):
+        if self._budget is not None:
+            self._budget.acquire(category_of(method, path))
         url = self.base_url(token) + "/" + path.lstrip("/")
         headers = {"Authorization": f"Bearer {token.access_token}"}
         started = time.monotonic()

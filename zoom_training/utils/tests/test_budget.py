@@ -1,0 +1,70 @@
+import pytest
+
+from zoom_training.sandbox import ZoomSandbox
+from zoom_training.utils.budget import HEAVY, LIGHT, MEDIUM, RateBudget, category_of
+from zoom_training.utils.client import ZoomClient
+from zoom_training.utils.errors import ZoomRateLimited
+from zoom_training.utils.oauth import CachedTokenSource
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "category"),
+    [
+        ("POST", "/meetings/123/batch_registrants", HEAVY),
+        ("GET", "/report/meetings/123/participants", HEAVY),
+        ("GET", "/meetings/123/registrants", MEDIUM),
+        ("PUT", "/webinars/123/registrants/status", MEDIUM),
+        ("GET", "/users/me/settings", MEDIUM),
+        ("GET", "/users/host@example.com/meetings", MEDIUM),
+        ("POST", "/users/host@example.com/meetings", LIGHT),
+        ("GET", "/meetings/123/registrants/abc", LIGHT),
+        ("PATCH", "/meetings/123", LIGHT),
+    ],
+)
+def test_each_call_is_in_zooms_category(method, path, category):
+    assert category_of(method, path) == category
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.waits = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.waits.append(round(seconds, 3))
+        self.now += seconds
+
+
+def test_calls_beyond_the_plans_rate_wait_their_turn():
+    fake = FakeTime()
+    budget = RateBudget("free", clock=fake.clock, sleep=fake.sleep)
+    for _call in range(5):
+        budget.acquire(HEAVY)  # free plan: 1 Heavy call a second
+    assert fake.waits == [1.111, 1.111, 1.111, 1.111]  # at 90% of the limit
+    assert fake.now == pytest.approx(4 / 0.9)
+
+
+def test_a_workers_share_slows_it_down():
+    fake = FakeTime()
+    budget = RateBudget("pro", share=0.5, clock=fake.clock, sleep=fake.sleep)
+    for _call in range(11):
+        budget.acquire(HEAVY)  # pro: 10/s, half of it: 5/s, at 90%: 4.5/s
+    assert fake.now == pytest.approx(10 / 4.5)
+
+
+def test_paced_calls_get_no_429_where_unpaced_ones_do():
+    with ZoomSandbox(plan="free") as sandbox:
+        tokens = CachedTokenSource.for_credentials(
+            sandbox.url, sandbox.account_id, sandbox.client_id, sandbox.client_secret
+        )
+        paced = ZoomClient(tokens, max_retries=0, budget=RateBudget("free"))
+        for _call in range(8):
+            paced.get("/users/me")
+        assert sandbox.requests.count(status=429) == 0
+        unpaced = ZoomClient(tokens, max_retries=0)
+        with pytest.raises(ZoomRateLimited):
+            for _call in range(8):
+                unpaced.get("/users/me")
