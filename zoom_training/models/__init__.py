@@ -17,3 +17,4 @@ from . import zoom_recording
 from . import zoom_webhook_event
 from . import event_registration
 from . import calendar_attendee
+from . import zoom_reconciliation

@@ -71,6 +71,7 @@ class ZoomMeeting(models.Model):
     actual_start = fields.Datetime(copy=False)
     actual_end = fields.Datetime(copy=False)
     update_count = fields.Integer(copy=False, help="Create and update calls sent to Zoom.")
+    last_reconciled_at = fields.Datetime(copy=False)
     requested_at = fields.Datetime(
         default=fields.Datetime.now, copy=False, help="When Odoo first asked for this meeting (wall clock)."
     )

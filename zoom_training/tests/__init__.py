@@ -3,6 +3,7 @@ from . import (
     test_connection,
     test_install,
     test_meetings,
+    test_reconciliation,
     test_sandbox_boot,
     test_views,
     test_webhook_end_to_end,

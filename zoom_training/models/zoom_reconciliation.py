@@ -1,0 +1,146 @@
+import json
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.modules import module
+
+from ..utils.errors import ZoomError, ZoomNotFound
+from ..utils.reconcile import drifted_fields
+
+_logger = logging.getLogger(__name__)
+
+PAST_DAYS, FUTURE_DAYS = 7, 60  # the meetings a daily reconciliation looks at
+RESULTS = [("repaired", "Repaired"), ("failed", "Could not repair"), ("ok", "In step")]
+
+
+class ZoomReconciliation(models.Model):
+    """One run of the daily reconciliation: what drifted between Odoo and Zoom, what was repaired."""
+
+    _name = "zoom.reconciliation"
+    _description = "Zoom reconciliation report"
+    _order = "id desc"
+
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    state = fields.Selection([("running", "Running"), ("done", "Done")], default="running", required=True)
+    started_at = fields.Datetime(default=fields.Datetime.now, required=True)
+    finished_at = fields.Datetime()
+    line_ids = fields.One2many("zoom.reconciliation.line", "reconciliation_id", string="Findings")
+    meeting_count = fields.Integer("Meetings checked")
+    repaired_count = fields.Integer("Repaired", compute="_compute_counts")
+    failed_count = fields.Integer("Could not repair", compute="_compute_counts")
+
+    @api.depends("line_ids.result")
+    def _compute_counts(self):
+        for report in self:
+            report.repaired_count = len(report.line_ids.filtered(lambda line: line.result == "repaired"))
+            report.failed_count = len(report.line_ids.filtered(lambda line: line.result == "failed"))
+
+    @api.model
+    def _cron_reconcile(self):
+        for company in (
+            self.env["zoom.account"].sudo().search([("client_secret_encrypted", "!=", False)]).company_id
+        ):
+            self.with_company(company)._reconcile_company(company)
+
+    def _reconcile_company(self, company):
+        """Resumable: a run interrupted half way goes on with the meetings it has not checked yet."""
+        report = self.search([("company_id", "=", company.id), ("state", "=", "running")], limit=1)
+        report = report or self.create({"company_id": company.id})
+        for meeting in report._meetings_to_check():
+            report._reconcile_meeting(meeting)
+            report.meeting_count += 1
+            report._commit_unit()
+        report.write({"state": "done", "finished_at": fields.Datetime.now()})
+        return report
+
+    def _meetings_to_check(self):
+        now = fields.Datetime.now()
+        return self.env["zoom.meeting"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("zoom_id", "!=", False),
+                ("sync_state", "in", ("synced", "error")),
+                ("start", ">=", now - timedelta(days=PAST_DAYS)),
+                ("start", "<=", now + timedelta(days=FUTURE_DAYS)),
+                "|",
+                ("last_reconciled_at", "=", False),
+                ("last_reconciled_at", "<", self.started_at),
+            ],
+            order="start",
+        )
+
+    def _commit_unit(self):
+        """One meeting at a time is kept, so a crash loses at most one meeting's work."""
+        if not module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _reconcile_meeting(self, meeting):
+        try:
+            answer = meeting._client().get(f"/{meeting.kind}s/{meeting.zoom_id}")
+        except ZoomNotFound as error:
+            if not error.gone:
+                return self._note(meeting, "failed", error.plain)
+            return self._recreate(meeting)
+        except ZoomError as error:
+            return self._note(meeting, "failed", error.plain)
+        finally:
+            meeting.last_reconciled_at = fields.Datetime.now()
+        return self._set_back(meeting, answer)
+
+    def _recreate(self, meeting):
+        """Deleted by hand in Zoom while Odoo still holds the session: created again and announced."""
+        meeting.write(
+            {"zoom_id": False, "zoom_uuid": False, "last_payload": False, "last_payload_hash": False}
+        )
+        if not meeting._zoom_push() or not meeting.zoom_id:
+            return self._note(
+                meeting, "failed", _("Deleted in Zoom; creating it again failed: %s", meeting.sync_error)
+            )
+        source = meeting._source()
+        message = _(
+            "The Zoom meeting had been deleted in Zoom: Odoo created it again. New join link: %s",
+            meeting.join_url,
+        )
+        if source:
+            source.message_post(body=message, subtype_xmlid="mail.mt_comment")
+        return self._note(meeting, "repaired", _("Deleted in Zoom: created again."))
+
+    def _set_back(self, meeting, answer):
+        """Fields changed in Zoom are set back to what Odoo sent: Odoo is the source of truth."""
+        sent = json.loads(meeting.last_payload or "{}")
+        drifted = drifted_fields(sent, answer)
+        if not drifted:
+            return self._note(meeting, "ok", "")
+        try:
+            meeting._client().patch(f"/{meeting.kind}s/{meeting.zoom_id}", json=drifted)
+        except (ZoomError, UserError) as error:
+            return self._note(
+                meeting,
+                "failed",
+                _(
+                    "Changed in Zoom (%(fields)s); setting it back failed: %(error)s",
+                    fields=", ".join(drifted),
+                    error=error,
+                ),
+            )
+        return self._note(meeting, "repaired", _("Changed in Zoom, set back: %s", ", ".join(sorted(drifted))))
+
+    def _note(self, meeting, result, detail):
+        if result == "ok":
+            return result
+        self.env["zoom.reconciliation.line"].create(
+            {"reconciliation_id": self.id, "meeting_id": meeting.id, "result": result, "detail": detail}
+        )
+        return result
+
+
+class ZoomReconciliationLine(models.Model):
+    _name = "zoom.reconciliation.line"
+    _description = "Zoom reconciliation finding"
+
+    reconciliation_id = fields.Many2one("zoom.reconciliation", required=True, ondelete="cascade", index=True)
+    meeting_id = fields.Many2one("zoom.meeting", ondelete="set null")
+    result = fields.Selection(RESULTS, required=True)
+    detail = fields.Char()

@@ -1,0 +1,59 @@
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .test_meetings import ZoomMeetingCase
+
+
+@tagged("post_install", "-at_install")
+class TestReconciliation(ZoomMeetingCase):
+    def _zoom(self):
+        return self.env["zoom.account"]._for_company(self.env.company)._zoom_client()
+
+    def test_drift_in_zoom_is_repaired_and_reported(self):
+        with trap_jobs() as trap:
+            deleted = self.calendar_event(name="Deleted by hand in Zoom")
+            renamed = self.calendar_event(name="Renamed by hand in Zoom")
+            untouched = self.calendar_event(name="Left alone in Zoom")
+            self.run_jobs(trap)
+        old_id = deleted.zoom_meeting_id.zoom_id
+        self._zoom().delete(f"/meetings/{old_id}")
+        self._zoom().patch(
+            f"/meetings/{renamed.zoom_meeting_id.zoom_id}", json={"topic": "Changed", "duration": 15}
+        )
+        self.sandbox.requests.clear()
+
+        with trap_jobs():
+            report = self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
+
+        self.assertEqual(report.state, "done")
+        self.assertEqual(report.meeting_count, 3)
+        self.assertNotEqual(deleted.zoom_meeting_id.zoom_id, old_id)
+        self.assertEqual(self.in_zoom(deleted).topic, "Deleted by hand in Zoom")
+        self.assertIn("created it again", deleted.message_ids[0].body)
+        self.assertEqual(
+            (self.in_zoom(renamed).topic, self.in_zoom(renamed).duration), ("Renamed by hand in Zoom", 120)
+        )
+        self.assertEqual(self.in_zoom(untouched).topic, "Left alone in Zoom")
+        self.assertEqual(report.repaired_count, 2)
+        self.assertEqual(report.failed_count, 0)
+        details = sorted(report.line_ids.mapped("detail"))
+        self.assertEqual(
+            details, ["Changed in Zoom, set back: duration, topic", "Deleted in Zoom: created again."]
+        )
+        self.assertEqual(self.zoom_calls("meeting"), 3, "one read per meeting")
+        self.assertEqual(self.zoom_calls("meetingUpdate"), 1)
+        self.assertEqual(self.zoom_calls("meetingCreate"), 1)
+
+    def test_an_interrupted_run_goes_on_where_it_stopped(self):
+        with trap_jobs() as trap:
+            first = self.calendar_event(name="Checked before the crash")
+            self.calendar_event(name="Checked after the crash")
+            self.run_jobs(trap)
+        report = self.env["zoom.reconciliation"].create({"company_id": self.env.company.id})
+        first.zoom_meeting_id.last_reconciled_at = report.started_at
+        self.sandbox.requests.clear()
+        resumed = self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
+        self.assertEqual(resumed, report)
+        self.assertEqual(resumed.meeting_count, 1)
+        self.assertEqual(self.zoom_calls("meeting"), 1)
