@@ -2,7 +2,7 @@ import json
 import logging
 from datetime import datetime, timedelta, timezone
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -93,7 +93,15 @@ class ZoomMeeting(models.Model):
         return self.env["zoom.account"]._for_company(self.company_id)
 
     def _client(self):
-        return self._zoom_account()._zoom_client()
+        return self._zoom_host_client()[0]
+
+    def _zoom_host_client(self, host=None):
+        """(client, user_ref) to act as the host in Zoom: their own connected account as `me`, else the
+        company's Server-to-Server app with user_ref None (the host is then addressed by email)."""
+        user_client = self.env["zoom.user.token"]._client_for_user(host or self.host_user_id)
+        if user_client:
+            return user_client, "me"
+        return self._zoom_account()._zoom_client(), None
 
     # Queueing --------------------------------------------------------------------------------------
 
@@ -142,13 +150,14 @@ class ZoomMeeting(models.Model):
     def _zoom_create(self, source, payload):
         host = source._zoom_host_user()
         host_email = self._zoom_check_host(host)
-        client = self._client()
-        existing = self._zoom_find_created_earlier(client, host_email, payload)
+        client, user_ref = self._zoom_host_client(host)
+        user_ref = user_ref or host_email
+        existing = self._zoom_find_created_earlier(client, user_ref, payload)
         if existing:
             self._zoom_update_from_answer(client.get(f"/{self.kind}s/{existing['id']}"), {})
             return self._zoom_update(payload)
         # Not replayed by the client: a lost answer is found again by the next attempt, never re-created.
-        answer = client.post(f"/users/{host_email}/{self.kind}s", json=payload, retry_unsafe=False)
+        answer = client.post(f"/users/{user_ref}/{self.kind}s", json=payload, retry_unsafe=False)
         self.update_count += 1
         self._zoom_update_from_answer(answer, payload)
         return answer
@@ -209,9 +218,9 @@ class ZoomMeeting(models.Model):
         email = (host.zoom_email or host.email or "").strip()
         if not email:
             raise UserError(_("%s has no email address: Zoom finds hosts by email.", host.name))
-        client = self._client()
+        client, user_ref = self._zoom_host_client(host)
         try:
-            zoom_user = client.get(f"/users/{email}")
+            zoom_user = client.get(f"/users/{user_ref or email}")
         except ZoomNotFound as error:
             raise UserError(
                 _(
@@ -227,11 +236,12 @@ class ZoomMeeting(models.Model):
                 )
             )
         if self.kind == "webinar":
-            settings = client.get(f"/users/{email}/settings")
+            settings = client.get(f"/users/{user_ref or email}/settings")
             if not settings.get("feature", {}).get("webinar"):
                 raise UserError(
                     _("%s has no Zoom Webinar license: assign one in Zoom, or use a Zoom Meeting.", email)
                 )
+        email = (zoom_user.get("email") or email) if user_ref else email
         self.write({"host_user_id": host.id, "host_email": email})
         return email
 
@@ -296,11 +306,45 @@ class ZoomMeeting(models.Model):
 
     def _zoom_fail(self, error):
         reason = error.plain if isinstance(error, ZoomError) else error.args[0]
+        self._zoom_show_failure(reason)
+
+    def _zoom_show_failure(self, reason):
+        """On the meeting, in the source's chatter, and as an activity for the administrators."""
         self.write({"sync_state": "error", "sync_error": reason})
         source = self._source()
         if source:
             source.message_post(body=_("Zoom: %s", reason), subtype_xmlid="mail.mt_note")
+        self._zoom_notify_administrators(_("Zoom sync failed"), reason)
         _logger.info("Zoom sync of %s %s failed: %s", self.res_model, self.res_id, reason)
+
+    def _zoom_notify_administrators(self, summary, note):
+        """One open activity per administrator and summary: a failure repeated does not pile them up."""
+        administrators = self.env.ref("base.group_system").users.filtered(lambda user: not user.share)
+        for meeting in self.sudo():
+            for admin in administrators.filtered(lambda user, m=meeting: m.company_id in user.company_ids):
+                open_ones = meeting.activity_ids.filtered(
+                    lambda activity, u=admin: activity.user_id == u and activity.summary == summary
+                )
+                if not open_ones:
+                    meeting.activity_schedule(
+                        "mail.mail_activity_data_warning", summary=summary, note=note, user_id=admin.id
+                    )
+
+    @api.model
+    def _cron_show_failed_jobs(self):
+        """Jobs queue_job gave up on: the meeting says so, administrators are told, *Sync now* retries."""
+        failed = (
+            self.env["queue.job"].sudo().search([("model_name", "=", self._name), ("state", "=", "failed")])
+        )
+        for job in failed:
+            # A failed job rolled back its own writes: its meeting still says "being synced".
+            stuck = job.records.exists().filtered(lambda meeting: meeting.sync_state == "pending")
+            reason = _(
+                "Zoom sync gave up after %(retries)s tries: %(error)s",
+                retries=job.retry,
+                error=job.exc_message or job.exc_name or "",
+            )
+            stuck._zoom_show_failure(reason)
 
     # Actions ---------------------------------------------------------------------------------------
 

@@ -142,8 +142,6 @@ class ZoomMeeting(models.Model):
             silent._zoom_warn_administrators(last)
 
     def _zoom_warn_administrators(self, last):
-        summary = _("No Zoom webhook received")
-        administrators = self.env.ref("base.group_system").users.filtered(lambda user: not user.share)
         for meeting in self:
             note = _(
                 "%(name)s is in progress but Zoom's deliveries stopped (last one: %(last)s). Check the "
@@ -151,14 +149,7 @@ class ZoomMeeting(models.Model):
                 name=meeting.name,
                 last=last or _("never"),
             )
-            for admin in administrators.filtered(lambda user, m=meeting: m.company_id in user.company_ids):
-                already = meeting.activity_ids.filtered(
-                    lambda act, u=admin: act.user_id == u and act.summary == summary
-                )
-                if not already:
-                    meeting.activity_schedule(
-                        "mail.mail_activity_data_warning", summary=summary, note=note, user_id=admin.id
-                    )
+            meeting._zoom_notify_administrators(_("No Zoom webhook received"), note)
 
 
 def parse_zoom_time(value):

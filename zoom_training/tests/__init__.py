@@ -1,6 +1,7 @@
 from . import (
     test_circuit_breaker,
     test_connection,
+    test_failures,
     test_install,
     test_meetings,
     test_reconciliation,
