@@ -2,6 +2,7 @@ from . import (
     test_circuit_breaker,
     test_connection,
     test_failures,
+    test_fault_injection,
     test_install,
     test_meetings,
     test_reconciliation,
