@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/queue_job_function_data.xml",
         "data/zoom_webhook_data.xml",
+        "data/zoom_registrant_data.xml",
         "data/zoom_reconciliation_data.xml",
         "views/res_config_settings_views.xml",
         "views/zoom_audit_event_views.xml",

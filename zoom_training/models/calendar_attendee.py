@@ -2,12 +2,14 @@ from odoo import api, fields, models
 
 from ..utils.attendance import attended_seconds
 
+ZOOM_WATCHED_FIELDS = {"state", "partner_id", "event_id"}
+
 
 class CalendarAttendee(models.Model):
-    _inherit = "calendar.attendee"
+    _name = "calendar.attendee"
+    _inherit = ["calendar.attendee", "zoom.participant.mixin"]
+    _zoom_join_slug = "attendee"
 
-    zoom_registrant_id = fields.Char("Zoom registrant ID", index="btree_not_null", copy=False)
-    zoom_join_url = fields.Char("Zoom join link", copy=False)
     zoom_attendance_ids = fields.One2many("zoom.attendance", "attendee_id", string="Zoom attendance")
     zoom_attended_minutes = fields.Float(
         "Attended (min)", compute="_compute_zoom_attended_minutes", store=True, digits=(16, 1)
@@ -31,4 +33,65 @@ class CalendarAttendee(models.Model):
             attendee.zoom_attended_minutes = seconds / 60
 
     def _zoom_is_registered(self):
-        return self.state != "declined"
+        return self.state != "declined" and self.zoom_sync_state not in ("cancel_pending", "cancelled")
+
+    # Registrant sync -------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        attendees = super().create(vals_list)
+        attendees._zoom_schedule_registrant_sync()
+        return attendees
+
+    def write(self, vals):
+        if ZOOM_WATCHED_FIELDS & set(vals):
+            result = super().write(self._zoom_mark_to_sync(vals))
+            self._zoom_schedule_registrant_sync()
+            return result
+        return super().write(vals)
+
+    def unlink(self):
+        """A removed attendee's registrant is cancelled in Zoom (unless the same person stays invited)."""
+        for meeting, attendees in (
+            self.filtered(lambda a: a._zoom_is_active_registrant())
+            .grouped(lambda a: a._zoom_participant_meeting())
+            .items()
+        ):
+            if meeting:
+                refs = [(a.zoom_registrant_id, a.zoom_registrant_email) for a in attendees]
+                meeting.sudo().with_delay(
+                    channel="root.zoom", description="Zoom: cancel removed attendees"
+                )._zoom_cancel_registrant_refs(refs)
+        return super().unlink()
+
+    @api.model
+    def _zoom_participant_domain(self, meeting):
+        return [("event_id.zoom_meeting_id", "=", meeting.id)]
+
+    def _zoom_participant_meeting(self):
+        return self.event_id.zoom_meeting_id.filtered("active")
+
+    def _zoom_participant_email(self):
+        return self.email or self.partner_id.email
+
+    def _zoom_participant_name(self):
+        return self.common_name or self.partner_id.name
+
+    def _zoom_participant_partner(self):
+        return self.partner_id
+
+    def _zoom_participant_session(self):
+        return self.event_id.start, self.event_id.stop
+
+    def _zoom_participant_group(self):
+        return self.event_id
+
+    def _zoom_participant_wanted(self):
+        """Everyone invited, or only internal users when Settings say so."""
+        company = self._zoom_participant_meeting().company_id
+        if company.zoom_participant_sync == "internal":
+            return any(not user.share for user in self.partner_id.user_ids)
+        return True
+
+    def _zoom_participant_cancelled(self):
+        return self.state == "declined"

@@ -14,6 +14,25 @@ class EventEvent(models.Model):
         domain=[("share", "=", False)],
         help="Alternative hosts of a Zoom meeting, panelists of a Zoom webinar.",
     )
+    zoom_access_validation = fields.Selection(
+        [("company", "As in Settings"), ("on", "Required"), ("off", "Not required")],
+        string="Zoom access validation",
+        default="company",
+        required=True,
+        help="Register attendees in Zoom only once every access requirement is met.",
+    )
+
+    def _zoom_access_validation_required(self):
+        self.ensure_one()
+        if self.zoom_access_validation == "company":
+            return self._zoom_company().zoom_access_validation
+        return self.zoom_access_validation == "on"
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "zoom_access_validation" in vals:
+            self.registration_ids._zoom_schedule_registrant_sync()
+        return result
 
     def _zoom_synced_fields(self):
         return [

@@ -1,13 +1,15 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..utils.attendance import attended_seconds
 
+ZOOM_WATCHED_FIELDS = {"state", "email", "name", "partner_id", "event_id", "active"}
+
 
 class EventRegistration(models.Model):
-    _inherit = "event.registration"
+    _name = "event.registration"
+    _inherit = ["event.registration", "zoom.participant.mixin"]
+    _zoom_join_slug = "registration"
 
-    zoom_registrant_id = fields.Char("Zoom registrant ID", index="btree_not_null", copy=False)
-    zoom_join_url = fields.Char("Zoom join link", copy=False)
     zoom_attendance_ids = fields.One2many("zoom.attendance", "registration_id", string="Zoom attendance")
     zoom_attended_minutes = fields.Float(
         "Attended (min)", compute="_compute_zoom_attended_minutes", store=True, digits=(16, 1)
@@ -34,4 +36,58 @@ class EventRegistration(models.Model):
         return attended_seconds(stays, meeting.actual_start, meeting.actual_end)
 
     def _zoom_is_registered(self):
-        return self.state in ("open", "done")
+        return self.state in ("open", "done") and self.zoom_sync_state not in ("cancel_pending", "cancelled")
+
+    # Registrant sync -------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        registrations = super().create(vals_list)
+        registrations._zoom_schedule_registrant_sync()
+        return registrations
+
+    def write(self, vals):
+        if ZOOM_WATCHED_FIELDS & set(vals):
+            vals = self._zoom_mark_to_sync(vals)
+            result = super().write(vals)
+            self._zoom_schedule_registrant_sync()
+            return result
+        return super().write(vals)
+
+    @api.model
+    def _zoom_participant_domain(self, meeting):
+        return [("event_id.zoom_meeting_id", "=", meeting.id)]
+
+    def _zoom_participant_meeting(self):
+        return self.event_id.zoom_meeting_id.filtered("active")
+
+    def _zoom_participant_email(self):
+        return self.email or self.partner_id.email
+
+    def _zoom_participant_name(self):
+        return self.name or self.partner_id.name
+
+    def _zoom_participant_partner(self):
+        return self.partner_id
+
+    def _zoom_participant_session(self):
+        return self.event_id.date_begin, self.event_id.date_end
+
+    def _zoom_participant_group(self):
+        return self.event_id
+
+    def _zoom_participant_wanted(self):
+        return self.active and self.state in ("open", "done")
+
+    def _zoom_participant_cancelled(self):
+        return self.state == "cancel" or not self.active
+
+    def _zoom_access_validation_required(self):
+        return self.event_id._zoom_access_validation_required()
+
+    def _zoom_access_requirements(self):
+        """Base condition: a confirmed registration. Addons add theirs (prerequisites, payment...)."""
+        missing = super()._zoom_access_requirements()
+        if self.state not in ("open", "done"):
+            missing.append(_("Your registration is not confirmed yet."))
+        return missing

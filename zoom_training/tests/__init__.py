@@ -6,6 +6,7 @@ from . import (
     test_install,
     test_meetings,
     test_reconciliation,
+    test_registrants,
     test_sandbox_boot,
     test_views,
     test_webhook_end_to_end,

@@ -1,0 +1,203 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from ..utils.registrants import email_problem
+
+PARTICIPANT_STATES = [
+    ("to_sync", "Being registered"),
+    ("synced", "Registered in Zoom"),
+    ("cancel_pending", "Being cancelled"),
+    ("cancelled", "Cancelled in Zoom"),
+    ("flagged", "Not sent: check the data"),
+    ("held", "Waiting for access requirements"),
+    ("quota", "Waiting for Zoom quota"),
+    ("none", "Not registered in Zoom"),
+]
+JOIN_OPENS_MINUTES = 30  # the Join button opens this long before the session starts
+REGISTRANT_SYNC_DELAY = 5  # seconds: enrolments arriving together are registered in one batch
+
+
+class ZoomParticipantMixin(models.AbstractModel):
+    """Someone who joins a Zoom session with a personal link: a training registration or a calendar attendee.
+
+    Models implement the hooks `_zoom_participant_meeting`, `_zoom_participant_email`,
+    `_zoom_participant_name`, `_zoom_participant_partner`, `_zoom_participant_session`,
+    `_zoom_participant_group`, `_zoom_participant_wanted`, `_zoom_participant_cancelled` and the model-level
+    `_zoom_participant_domain`; `_zoom_access_requirements` when access validation applies.
+    """
+
+    _name = "zoom.participant.mixin"
+    _description = "Zoom participant"
+    _zoom_join_slug = ""  # the /zoom/join/<slug>/<id> route's name for the model
+
+    zoom_registrant_id = fields.Char("Zoom registrant ID", index="btree_not_null", copy=False, readonly=True)
+    zoom_join_url = fields.Char(
+        "Zoom personal link",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="Never shown to others.",
+    )
+    zoom_registrant_email = fields.Char("Email registered in Zoom", copy=False, readonly=True)
+    zoom_registrant_approved = fields.Boolean(
+        "Approved in Zoom", copy=False, readonly=True, help="What Zoom holds, as far as Odoo knows."
+    )
+    zoom_sync_state = fields.Selection(
+        PARTICIPANT_STATES, string="Zoom registration", default="to_sync", copy=False, readonly=True
+    )
+    zoom_sync_error = fields.Char("Zoom registration note", copy=False, readonly=True)
+    zoom_quota_until = fields.Datetime("Zoom quota resets", copy=False, readonly=True)
+    zoom_personal_join_url = fields.Char(
+        "Zoom join link (personal)",
+        compute="_compute_zoom_personal_join_url",
+        help="Odoo's Join page for this participant, for mail templates: {{ object.zoom_personal_join_url }}",
+    )
+
+    def _compute_zoom_personal_join_url(self):
+        for participant in self:
+            if participant.id and participant._zoom_participant_meeting():
+                base = participant.get_base_url()
+                participant.zoom_personal_join_url = f"{base}{participant._zoom_join_path()}"
+            else:
+                participant.zoom_personal_join_url = False
+
+    def _zoom_join_path(self):
+        self.ensure_one()
+        return f"/zoom/join/{self._zoom_join_slug}/{self.id}"
+
+    # Scheduling ------------------------------------------------------------------------------------
+
+    def _zoom_schedule_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY):
+        meetings = self.env["zoom.meeting"]
+        for participant in self:
+            meetings |= participant._zoom_participant_meeting()
+        meetings.sudo()._zoom_enqueue_registrant_sync(eta=eta)
+
+    def _zoom_mark_to_sync(self, vals):
+        """Values for a write that may change who is registered: the next sync pass looks again."""
+        return dict(vals, zoom_sync_state="to_sync")
+
+    # What Zoom should hold -------------------------------------------------------------------------
+
+    def _zoom_is_active_registrant(self):
+        self.ensure_one()
+        return bool(self.zoom_registrant_id and self.zoom_registrant_approved)
+
+    def _zoom_email(self):
+        return (self._zoom_participant_email() or "").strip().lower()
+
+    def _zoom_verdict(self, excluded_emails, test_domains):
+        """What this participant should be in Zoom: (state, reason); state "register" when it must be sent."""
+        self.ensure_one()
+        if self._zoom_participant_cancelled():
+            return "cancelled", False
+        email = self._zoom_email()
+        if email and email in excluded_emails:
+            return "none", _("Hosts this session: joins with the host's link.")
+        missing = self._zoom_missing_requirements()
+        if missing:
+            return "held", "\n".join(missing)
+        if not self._zoom_participant_wanted():
+            return "none", False
+        problem = email_problem(email, test_domains)
+        if problem == "invalid":
+            return "flagged", _("Invalid email address: %s", self._zoom_participant_email() or _("none"))
+        if problem == "test":
+            return "flagged", _("Test email address, never delivered: %s", self._zoom_participant_email())
+        return "register", False
+
+    def _zoom_missing_requirements(self):
+        """What still keeps this participant out of Zoom when access validation is on (empty: granted)."""
+        self.ensure_one()
+        if not self._zoom_access_validation_required():
+            return []
+        return self._zoom_access_requirements()
+
+    def _zoom_set_state(self, state, reason=False):
+        if self.zoom_sync_state != state or (self.zoom_sync_error or False) != reason:
+            self.write({"zoom_sync_state": state, "zoom_sync_error": reason})
+
+    def _zoom_after_status(self, action, state, reason):
+        """Zoom accepted a status update for this registrant; `state` is what the plan decided."""
+        if action == "approve":
+            self.write(
+                {"zoom_registrant_approved": True, "zoom_sync_state": "synced", "zoom_sync_error": False}
+            )
+        elif state == "to_sync":  # the email changed: the old registrant is cancelled, a new one follows
+            self.write(
+                {"zoom_registrant_id": False, "zoom_join_url": False, "zoom_registrant_approved": False}
+            )
+        else:
+            self.write(
+                {"zoom_registrant_approved": False, "zoom_sync_state": state, "zoom_sync_error": reason}
+            )
+
+    # Join ------------------------------------------------------------------------------------------
+
+    def _zoom_join_window(self):
+        """When the Join button opens and closes (naive UTC datetimes), or (None, None) without a session."""
+        self.ensure_one()
+        start, end = self._zoom_participant_session()
+        if not start:
+            return None, None
+        return start - timedelta(minutes=JOIN_OPENS_MINUTES), end or start
+
+    def _zoom_personal_link(self):
+        """The personal link Zoom gave, only while it is valid."""
+        self.ensure_one()
+        if self.zoom_sync_state == "synced" and self._zoom_is_active_registrant():
+            return self.sudo().zoom_join_url or False
+        return False
+
+    def _zoom_can_join_as(self, user):
+        self.ensure_one()
+        return user.has_group("base.group_user") or self._zoom_participant_partner() == user.partner_id
+
+    def action_zoom_join(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self._zoom_join_path(), "target": "new"}
+
+    def action_zoom_sync_registrant(self):
+        self.write({"zoom_sync_state": "to_sync", "zoom_quota_until": False})
+        self._zoom_schedule_registrant_sync(eta=None)
+        return True
+
+    # Hooks -----------------------------------------------------------------------------------------
+
+    @api.model
+    def _zoom_participant_domain(self, meeting):
+        return [("id", "=", 0)]
+
+    def _zoom_participant_meeting(self):
+        return self.env["zoom.meeting"]
+
+    def _zoom_participant_email(self):
+        return False
+
+    def _zoom_participant_name(self):
+        return self.display_name
+
+    def _zoom_participant_partner(self):
+        return self.env["res.partner"]
+
+    def _zoom_participant_session(self):
+        return None, None
+
+    def _zoom_participant_group(self):
+        """Records sharing an email within one group are duplicates."""
+        return self._name
+
+    def _zoom_participant_wanted(self):
+        return True
+
+    def _zoom_participant_cancelled(self):
+        return False
+
+    def _zoom_access_validation_required(self):
+        return False
+
+    def _zoom_access_requirements(self):
+        """Missing access conditions as sentences for the participant (empty list: access granted).
+        Other addons extend it: prerequisites, payment..."""
+        return []

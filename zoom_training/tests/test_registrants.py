@@ -1,0 +1,238 @@
+from datetime import datetime, timedelta, timezone
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from .test_meetings import ZoomMeetingCase
+
+TEST_DOMAINS = ".test,.example,.invalid,.localhost"  # example.com is the sandbox's and these tests' domain
+
+
+class ZoomRegistrantCase(ZoomMeetingCase):
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.test_email_domains", TEST_DOMAINS)
+
+    def zoom_training(self, topic, kind="meeting", start=None, **values):
+        start = start or datetime(2026, 12, 16, 9, 0)
+        with trap_jobs() as trap:
+            training = self.training(
+                name=topic,
+                zoom_conference=kind,
+                date_begin=start,
+                date_end=start + timedelta(hours=1),
+                **values,
+            )
+            trap.perform_enqueued_jobs()
+        self.in_zoom(training)
+        return training
+
+    def register(self, training, count, prefix="trainee", state="open"):
+        return self.env["event.registration"].create(
+            [
+                {
+                    "event_id": training.id,
+                    "name": f"Trainee {number}",
+                    "email": f"{prefix}{number}@example.com",
+                    "state": state,
+                }
+                for number in range(count)
+            ]
+        )
+
+    def sync(self, do):
+        with trap_jobs() as trap:
+            result = do()
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+        return result
+
+    def zoom_registrants(self, training, status=None):
+        registrants = self.sandbox.registrants(int(training.zoom_meeting_id.zoom_id))
+        return [registrant for registrant in registrants if status is None or registrant.status == status]
+
+
+@tagged("post_install", "-at_install")
+class TestRegistrantSync(ZoomRegistrantCase):
+    def test_100_registrations_become_4_batch_calls_with_a_personal_link_each(self):
+        training = self.zoom_training("Batch of a hundred")
+        registrations = self.sync(lambda: self.register(training, 100))
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 4)
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 100)
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(len(set(registrations.mapped("zoom_join_url"))), 100)
+        by_email = {r.email: r for r in self.zoom_registrants(training)}
+        for registration in registrations:
+            self.assertEqual(by_email[registration.email].id, registration.zoom_registrant_id)
+        batch = next(e for e in self.sandbox.requests.entries if e.operation == "addBatchRegistrants")
+        self.assertIs(batch.request_json["auto_approve"], True)
+        self.assertIs(batch.request_json["registrants_confirmation_email"], False)
+
+    def test_300_registrations_on_a_webinar_take_10_batch_calls(self):
+        training = self.zoom_training("Webinar of three hundred", kind="webinar")
+        registrations = self.sync(lambda: self.register(training, 300))
+        self.assertEqual(self.zoom_calls("addBatchWebinarRegistrants"), 10)
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 300)
+        self.assertEqual(len(set(registrations.mapped("zoom_join_url"))), 300)
+
+    def test_enrolments_arriving_together_are_one_batch(self):
+        training = self.zoom_training("Burst of enrolments")
+        with trap_jobs() as trap:
+            for number in range(5):
+                self.register(training, 1, prefix=f"burst{number}-")
+            trap.assert_jobs_count(1)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 5)
+
+    def test_registrations_made_before_the_meeting_exists_follow_its_creation(self):
+        with trap_jobs() as trap:
+            training = self.training(name="Registered early", zoom_conference="meeting")
+            registrations = self.register(training, 3)
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 3)
+
+    def test_zoom_emails_switch_reaches_batch_registration(self):
+        self.env.company.zoom_emails_enabled = True
+        training = self.zoom_training("Zoom sends the emails")
+        self.sync(lambda: self.register(training, 2))
+        batch = next(e for e in self.sandbox.requests.entries if e.operation == "addBatchRegistrants")
+        self.assertIs(batch.request_json["registrants_confirmation_email"], True)
+
+    def test_a_cancelled_registration_is_cancelled_in_zoom_and_its_link_dies(self):
+        training = self.zoom_training("Cancel one")
+        registrations = self.sync(lambda: self.register(training, 3))
+        leaving = registrations[1]
+        self.sync(leaving.action_cancel)
+        self.assertEqual(self.zoom_calls("meetingRegistrantStatus"), 1)
+        status = next(e for e in self.sandbox.requests.entries if e.operation == "meetingRegistrantStatus")
+        self.assertEqual(status.request_json["action"], "cancel")
+        statuses = {r.email: r.status for r in self.zoom_registrants(training)}
+        self.assertEqual(statuses[leaving.email], "cancelled")
+        self.assertEqual(statuses[registrations[0].email], "approved")
+        self.assertEqual(leaving.zoom_sync_state, "cancelled")
+        self.assertFalse(leaving._zoom_personal_link())
+        # registered again: approved again, with the same link
+        self.sync(leaving.action_confirm)
+        self.assertEqual(
+            {r.email: r.status for r in self.zoom_registrants(training)}[leaving.email], "approved"
+        )
+        self.assertEqual(leaving.zoom_sync_state, "synced")
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
+
+    def test_draft_registrations_wait(self):
+        training = self.zoom_training("Drafts wait")
+        draft = self.sync(lambda: self.register(training, 1, state="draft"))
+        self.assertEqual(draft.zoom_sync_state, "none")
+        self.assertEqual(self.zoom_registrants(training), [])
+        self.sync(draft.action_confirm)
+        self.assertEqual(draft.zoom_sync_state, "synced")
+
+    def test_a_second_run_sends_nothing(self):
+        training = self.zoom_training("Idempotent")
+        self.sync(lambda: self.register(training, 4))
+        self.sandbox.requests.clear()
+        self.sync(lambda: training.zoom_meeting_id._zoom_sync_registrants())
+        self.assertEqual(len(self.sandbox.requests.entries), 0)
+
+    def test_calendar_attendees_are_registered_except_the_hosts(self):
+        guest = self.env["res.partner"].create({"name": "Guest Person", "email": "guest@example.com"})
+        event = self.sync(
+            lambda: self.calendar_event(
+                name="Calendar registrants",
+                partner_ids=[
+                    (4, self.host.partner_id.id),
+                    (4, self.trainer.partner_id.id),
+                    (4, guest.id),
+                ],
+            )
+        )
+        registrants = self.sandbox.registrants(int(event.zoom_meeting_id.zoom_id))
+        self.assertEqual([r.email for r in registrants], ["guest@example.com"])
+        attendee = event.attendee_ids.filtered(lambda a: a.partner_id == guest)
+        self.assertEqual(attendee.zoom_sync_state, "synced")
+        self.assertTrue(attendee.zoom_join_url)
+        host_attendee = event.attendee_ids.filtered(lambda a: a.partner_id == self.host.partner_id)
+        self.assertEqual(host_attendee.zoom_sync_state, "none")
+        # removed from the event: cancelled in Zoom
+        self.sync(lambda: event.write({"partner_ids": [(3, guest.id)]}))
+        self.assertEqual(self.sandbox.registrants(int(event.zoom_meeting_id.zoom_id))[0].status, "cancelled")
+
+
+@tagged("post_install", "-at_install")
+class TestRegistrantBadData(ZoomRegistrantCase):
+    def test_bad_emails_are_flagged_and_the_others_still_sync(self):
+        training = self.zoom_training("Bad data")
+        good = self.register(training, 3)
+        bad = self.env["event.registration"].create(
+            [
+                {"event_id": training.id, "name": "No At", "email": "not-an-email"},
+                {"event_id": training.id, "name": "Tester", "email": "someone@mail.test"},
+                {"event_id": training.id, "name": "Twice", "email": "trainee0@example.com"},
+            ]
+        )
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.assertEqual(set(good.mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(bad.mapped("zoom_sync_state"), ["flagged"] * 3)
+        self.assertIn("Invalid email", bad[0].zoom_sync_error)
+        self.assertIn("Test email", bad[1].zoom_sync_error)
+        self.assertIn("Same email", bad[2].zoom_sync_error)
+        self.assertEqual(len(self.zoom_registrants(training)), 3)
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
+        # fixed: sent
+        self.sync(lambda: bad[0].write({"email": "fixed@example.com"}))
+        self.assertEqual(bad[0].zoom_sync_state, "synced")
+
+    def test_an_overlong_address_is_flagged_before_zoom_sees_it(self):
+        training = self.zoom_training("Overlong address")
+        registrations = self.register(training, 3)
+        registrations[1].write({"name": "x" * 100})  # names are cut to Zoom's 64 characters
+        long_local = "a" * 120 + "@example.com"  # over Zoom's 128 characters, caught before sending
+        registrations[2].write({"email": long_local})
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.assertEqual(registrations.mapped("zoom_sync_state"), ["synced", "synced", "flagged"])
+
+    def test_the_test_domains_are_a_system_parameter(self):
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.test_email_domains", "example.com")
+        training = self.zoom_training("Example is a test domain")
+        registration = self.sync(lambda: self.register(training, 1))
+        self.assertEqual(registration.zoom_sync_state, "flagged")
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 0)
+
+
+@tagged("post_install", "-at_install")
+class TestRegistrantQuota(ZoomRegistrantCase):
+    def setUp(self):
+        super().setUp()
+        self.sandbox.limits.enabled = True
+        self.sandbox.limits.reset()
+        self.addCleanup(setattr, self.sandbox.limits, "enabled", False)
+
+    def test_the_per_registrant_daily_limit_holds_one_and_the_others_go_on(self):
+        training = self.zoom_training("Quota of three")
+        registrations = self.sync(lambda: self.register(training, 3))
+        zoom_id = training.zoom_meeting_id.zoom_id
+        spent = registrations[0]
+        # Someone else used this person's 3 daily adds in Zoom (Zoom's limit is per email and meeting).
+        for _number in range(3):
+            self.sandbox.limits.spend_quota(("registrant_add", int(zoom_id), spent.email.lower()))
+        self.sync(
+            lambda: registrations.write({"zoom_registrant_id": False, "zoom_registrant_approved": False})
+        )
+        self.sandbox.requests.clear()
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.assertEqual(spent.zoom_sync_state, "quota")
+        self.assertIn("Waiting for Zoom quota", spent.zoom_sync_error)
+        midnight = datetime.now(timezone.utc).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+        self.assertEqual(spent.zoom_quota_until, midnight + timedelta(days=1))
+        self.assertEqual(set((registrations - spent).mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 2)  # refused once, then without them
+        # the quota resets at 00:00 UTC: the catch-up registers them
+        self.sandbox.clock.advance(24 * 3600)
+        spent.zoom_quota_until = fields.Datetime.now() - timedelta(minutes=1)
+        self.sync(self.env["zoom.meeting"]._cron_zoom_registrant_catch_up)
+        self.assertEqual(spent.zoom_sync_state, "synced")
