@@ -1,1 +1,1 @@
-from . import webhook
+from . import user_oauth, webhook

@@ -1,5 +1,8 @@
 from odoo import _, api, fields, models
 
+from .zoom_account import APP_TYPES
+
+OAUTH_CALLBACK_ROUTE = "/zoom/oauth/callback"
 WEBHOOK_ROUTES = {
     "meeting": "/webhook/zoom-meeting",
     "webinar": "/webhook/zoom-webinar",
@@ -76,6 +79,45 @@ class ResConfigSettings(models.TransientModel):
         help="Paste into the Event Subscriptions of your Zoom Marketplace app (webinar events).",
     )
 
+    zoom_app_type = fields.Selection(
+        APP_TYPES,
+        string="Application type",
+        compute="_compute_zoom_user_app",
+        inverse="_inverse_zoom_user_app",
+        help="OAuth (user-managed): trainers connect their own Zoom account in their preferences and host "
+        "from it; the Server-to-Server app hosts for everyone else.",
+    )
+    zoom_user_client_id = fields.Char(
+        "User app Client ID", compute="_compute_zoom_user_app", inverse="_inverse_zoom_user_app"
+    )
+    zoom_user_client_secret = fields.Char(
+        "User app Client secret",
+        compute="_compute_zoom_user_app",
+        inverse="_inverse_zoom_user_app",
+        help="Leave empty to keep the stored secret.",
+    )
+    zoom_user_client_secret_stored = fields.Boolean(compute="_compute_zoom_user_app")
+    zoom_oauth_redirect_url = fields.Char(
+        "Redirect URL for OAuth",
+        compute="_compute_zoom_webhook_urls",
+        help="Paste into your user-managed app in the Zoom App Marketplace (Redirect URL and allow list).",
+    )
+
+    @api.depends("company_id")
+    def _compute_zoom_user_app(self):
+        for settings in self:
+            account = settings._zoom_account()
+            settings.zoom_app_type = account.app_type
+            settings.zoom_user_client_id = account.user_client_id
+            settings.zoom_user_client_secret = False
+            settings.zoom_user_client_secret_stored = account._has_secret("user_client_secret")
+
+    def _inverse_zoom_user_app(self):
+        for settings in self:
+            settings._zoom_account()._update_user_app(
+                settings.zoom_app_type, settings.zoom_user_client_id, settings.zoom_user_client_secret
+            )
+
     def action_zoom_open_webhook_inbox(self):
         return self.env["ir.actions.act_window"]._for_xml_id("zoom_training.zoom_webhook_event_action")
 
@@ -88,6 +130,7 @@ class ResConfigSettings(models.TransientModel):
         for settings in self:
             settings.zoom_webhook_meeting_url = base_url + WEBHOOK_ROUTES["meeting"]
             settings.zoom_webhook_webinar_url = base_url + WEBHOOK_ROUTES["webinar"]
+            settings.zoom_oauth_redirect_url = base_url + OAUTH_CALLBACK_ROUTE
 
     @api.depends("company_id", "zoom_webinars_enabled", "zoom_auto_recording", "zoom_recording_handling")
     def _compute_zoom_connection(self):

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+OAUTH_START_ROUTE = "/zoom/oauth/start"
 
 
 class ResUsers(models.Model):
@@ -7,6 +10,8 @@ class ResUsers(models.Model):
     zoom_email = fields.Char(
         "Zoom email", help="The email of this user's Zoom account, when it differs from their Odoo email."
     )
+    zoom_connected_as = fields.Char("Connected Zoom account", compute="_compute_zoom_connection")
+    zoom_can_connect = fields.Boolean(compute="_compute_zoom_connection")
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
@@ -14,4 +19,47 @@ class ResUsers(models.Model):
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, "zoom_email"]
+        return [*super().SELF_READABLE_FIELDS, "zoom_email", "zoom_connected_as", "zoom_can_connect"]
+
+    @api.depends_context("uid")
+    def _compute_zoom_connection(self):
+        tokens = self.env["zoom.user.token"]
+        for user in self:
+            user.zoom_connected_as = tokens._for_user(user).zoom_email or False
+            account = self.env["zoom.account"]._for_company(user.company_id)
+            user.zoom_can_connect = bool(account._user_app_credentials_configured())
+
+    def _zoom_check_own_account(self):
+        self.ensure_one()
+        if self != self.env.user:
+            raise UserError(_("Only %s can connect or disconnect their own Zoom account.", self.name))
+
+    def action_zoom_connect(self):
+        self._zoom_check_own_account()
+        return {"type": "ir.actions.act_url", "url": OAUTH_START_ROUTE, "target": "self"}
+
+    def action_zoom_disconnect(self):
+        self._zoom_check_own_account()
+        connection = self.env["zoom.user.token"]._for_user(self)
+        if not connection:
+            raise UserError(_("No Zoom account is connected."))
+        revoked = connection._disconnect()
+        message = (
+            _("Your Zoom account is disconnected; Zoom revoked Odoo's access.")
+            if revoked
+            else _(
+                "Your Zoom account is disconnected in Odoo, but Zoom could not confirm the revocation: "
+                "remove the app under Zoom's App Marketplace → Manage → Added Apps."
+            )
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Zoom"),
+                "message": message,
+                "type": "success" if revoked else "warning",
+                "sticky": not revoked,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

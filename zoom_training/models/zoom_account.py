@@ -28,7 +28,9 @@ API_TIMEOUT = 30  # seconds; one number (see zoom_token.TOKEN_REQUEST_TIMEOUT)
 SECRET_FIELDS = {
     "client_secret": "client_secret_encrypted",
     "webhook_secret": "webhook_secret_encrypted",
+    "user_client_secret": "user_client_secret_encrypted",
 }
+APP_TYPES = [("s2s", "Server-to-Server OAuth"), ("user_oauth", "OAuth (user-managed)")]
 
 
 class ZoomAccount(models.Model):
@@ -50,6 +52,15 @@ class ZoomAccount(models.Model):
     )
     connection_message = fields.Text()
     connection_checked_at = fields.Datetime()
+    app_type = fields.Selection(
+        APP_TYPES,
+        default="s2s",
+        required=True,
+        help="With OAuth (user-managed), trainers may connect their own Zoom account; hosts without one "
+        "keep using the Server-to-Server app.",
+    )
+    user_client_id = fields.Char("User-managed app Client ID")
+    user_client_secret_encrypted = fields.Char(copy=False)
 
     _sql_constraints = [("company_unique", "unique(company_id)", "One Zoom connection per company.")]
 
@@ -101,6 +112,7 @@ class ZoomAccount(models.Model):
                 token.access_token_encrypted = box.reencrypt(token.access_token_encrypted)
             except SecretDecryptError:
                 token.unlink()
+        self.env["zoom.user.token"]._reencrypt_tokens(box)
 
     def _update_credentials(self, account_id, client_id, secrets):
         """Stores what changed; a secret given as empty keeps the stored one. Audited without values."""
@@ -121,6 +133,38 @@ class ZoomAccount(models.Model):
         self.env["zoom.audit.event"]._record(
             self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))
         )
+
+    def _update_user_app(self, app_type, client_id, client_secret):
+        """The user-managed app's settings; an empty secret keeps the stored one. Audited without values."""
+        self.ensure_one()
+        values = {}
+        if app_type and app_type != self.app_type:
+            values["app_type"] = app_type
+        if (client_id or "") != (self.user_client_id or ""):
+            values["user_client_id"] = client_id
+        if client_secret:
+            values["user_client_secret_encrypted"] = self._secret_box_or_error().encrypt(client_secret)
+        if not values:
+            return
+        self.write(values)
+        changed = sorted(self._fields[name].string or name for name in values)
+        self.env["zoom.audit.event"]._record(
+            self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))
+        )
+
+    def _user_app_credentials_configured(self):
+        self.ensure_one()
+        return self.app_type == "user_oauth" and self.user_client_id and self.user_client_secret_encrypted
+
+    def _user_app_credentials(self):
+        """The user-managed app's credentials, or None when trainers cannot connect their own account."""
+        if not self._user_app_credentials_configured():
+            return None
+        return {
+            "oauth_url": self._oauth_url(),
+            "client_id": self.user_client_id.strip(),
+            "client_secret": self._get_secret("user_client_secret"),
+        }
 
     def _secret_box_or_error(self):
         try:

@@ -30,6 +30,7 @@ HANDLERS = {
         for action, method in SESSION_HANDLERS.items()
     },
     "recording.completed": "_handle_recording_completed",
+    "app_deauthorized": "_handle_app_deauthorized",
 }
 STATES = [
     ("received", "Received"),
@@ -238,6 +239,14 @@ class ZoomWebhookEvent(models.Model):
         if not meeting:
             return _("No Odoo meeting has this Zoom ID.")
         self.env["zoom.recording"].sudo()._store_from_webhook(meeting, envelope.object, self.download_token)
+        return None
+
+    def _handle_app_deauthorized(self, envelope):
+        """The user removed the user-managed app in Zoom: their tokens are dead, forget them."""
+        forgotten = self.env["zoom.user.token"]._forget_zoom_user(envelope.payload.get("user_id"))
+        if not forgotten:
+            return _("No Odoo user has connected this Zoom user.")
+        _logger.info("Zoom user %s removed the app: connection forgotten", envelope.payload.get("user_id"))
         return None
 
     # Actions and crons ------------------------------------------------------------------------------

@@ -76,6 +76,14 @@ class UserOAuthServer:
         """The Zoom user who signs in and approves at the next authorizations."""
         self.approver = email
 
+    def reset(self):
+        """Every grant revoked and forgotten, every code dropped (between tests)."""
+        with self._lock:
+            for grant in self._grants:
+                self._revoke_locked(grant)
+            self._grants.clear()
+            self._codes.clear()
+
     def grants(self, email=None):
         user = self.sandbox.user(email) if email else None
         with self._lock:
