@@ -23,11 +23,11 @@ class ResUsers(models.Model):
 
     @api.depends_context("uid")
     def _compute_zoom_connection(self):
-        tokens = self.env["zoom.user.token"]
+        tokens, accounts = self.env["zoom.user.token"], self.env["zoom.account"].sudo()
         for user in self:
             user.zoom_connected_as = tokens._for_user(user).zoom_email or False
-            account = self.env["zoom.account"]._for_company(user.company_id)
-            user.zoom_can_connect = bool(account._user_app_credentials_configured())
+            account = accounts.search([("company_id", "=", user.company_id.id)], limit=1)
+            user.zoom_can_connect = bool(account and account._user_app_credentials_configured())
 
     def _zoom_check_own_account(self):
         self.ensure_one()

@@ -9,7 +9,7 @@ import requests
 
 from odoo.exceptions import AccessError
 from odoo.http import root
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -126,6 +126,30 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
         self.connect("trainer", TRAINER_ZOOM)
         with self.assertRaises(AccessError):
             self.env["zoom.user.token"].with_user(self.trainer).search([])
+
+    def test_a_zoom_account_is_connected_to_one_odoo_user_only(self):
+        self.connect("trainer", TRAINER_ZOOM)
+        browser = self.login("mallory")
+        self.refused(browser, self.approve(self.start(browser), TRAINER_ZOOM), "already connected to another")
+        self.assertFalse(self.connection(self.mallory))
+        self.assertEqual(self.connection(self.trainer).zoom_email, TRAINER_ZOOM)
+
+    def test_settings_keep_the_user_app_secret_encrypted_and_show_the_redirect_url(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.zoom_app_type = "user_oauth"
+            settings.zoom_user_client_id = "another_client_id"
+            settings.zoom_user_client_secret = "another-user-secret"
+        account = self.env["zoom.account"]._for_company(self.env.company)
+        self.assertEqual(account.user_client_id, "another_client_id")
+        self.assertNotIn("another-user-secret", account.user_client_secret_encrypted)
+        self.assertEqual(account._get_secret("user_client_secret"), "another-user-secret")
+        self.assertEqual(settings.record.zoom_oauth_redirect_url, self.base_url() + "/zoom/oauth/callback")
+        settings.record.zoom_app_type = "s2s"
+        settings.record.execute()
+        self.assertFalse(self.trainer.with_user(self.trainer).zoom_can_connect)
+        response = self.login("trainer").get(self.base_url() + "/zoom/oauth/start", timeout=TIMEOUT)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("not enabled", response.text)
 
     # The attack of the issue, both ways ------------------------------------------------------------------
 
