@@ -5,6 +5,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
+from ..models.zoom_account import SECRET_FIELDS
 from ..utils.webhook import (
     DEFAULT_TOLERANCE_SECONDS,
     EnvelopeError,
@@ -16,6 +17,9 @@ from ..utils.webhook import (
 )
 
 _logger = logging.getLogger(__name__)
+
+# The user-managed app signs its deauthorization notices with its own Secret Token.
+SECRET_BY_EVENT = {"app_deauthorized": "user_webhook_secret"}
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 ROUTE_OPTIONS = {"type": "http", "auth": "public", "csrf": False, "methods": ["POST"], "save_session": False}
@@ -72,16 +76,18 @@ class ZoomWebhookController(http.Controller):
             raise SignatureError("missing x-zm-signature")
         tolerance = self._param_int("zoom_training.webhook_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
         check_timestamp(timestamp, time.time(), tolerance)
-        for account in self._candidate_accounts(envelope.account_id):
-            if signature_matches(_webhook_secret(account), timestamp, raw_body, signature):
+        secret_name = SECRET_BY_EVENT.get(envelope.event, "webhook_secret")
+        for account in self._candidate_accounts(envelope.account_id, secret_name):
+            if signature_matches(_webhook_secret(account, secret_name), timestamp, raw_body, signature):
                 return account
         raise SignatureError("signature does not match" if envelope.account_id else "no matching account")
 
-    def _candidate_accounts(self, account_id):
+    def _candidate_accounts(self, account_id, secret_name="webhook_secret"):
         """Deliveries are routed by `payload.account_id`; URL validation carries none, so every connection
-        with a Secret Token is tried."""
-        domain = [("webhook_secret_encrypted", "!=", False)]
-        if account_id:
+        with a Secret Token is tried. The user-managed app is not tied to the company's Zoom account: a
+        trainer may connect from another one, so its notices are tried against every such app."""
+        domain = [(SECRET_FIELDS[secret_name], "!=", False)]
+        if account_id and secret_name == "webhook_secret":
             domain.append(("account_id", "=", account_id))
         return request.env["zoom.account"].sudo().search(domain)
 
@@ -109,10 +115,10 @@ class ZoomWebhookController(http.Controller):
         return request.make_json_response({"status": message}, status=status)
 
 
-def _webhook_secret(account):
+def _webhook_secret(account, secret_name="webhook_secret"):
     """Empty when it cannot be read (encryption key missing or changed): nothing verifies then."""
     try:
-        return account._get_secret("webhook_secret")
+        return account._get_secret(secret_name)
     except UserError as error:
         _logger.warning("Zoom webhook secret of company %s unreadable: %s", account.company_id.id, error)
         return ""
@@ -120,6 +126,7 @@ def _webhook_secret(account):
 
 class _NoEnvelope:
     account_id = ""
+    event = ""
 
 
 _NO_ENVELOPE = _NoEnvelope()

@@ -96,7 +96,14 @@ class ResConfigSettings(models.TransientModel):
         inverse="_inverse_zoom_user_app",
         help="Leave empty to keep the stored secret.",
     )
+    zoom_user_webhook_secret = fields.Char(
+        "User app Secret Token",
+        compute="_compute_zoom_user_app",
+        inverse="_inverse_zoom_user_app",
+        help="Signs Zoom's deauthorization notices. Leave empty to keep the stored token.",
+    )
     zoom_user_client_secret_stored = fields.Boolean(compute="_compute_zoom_user_app")
+    zoom_user_webhook_secret_stored = fields.Boolean(compute="_compute_zoom_user_app")
     zoom_oauth_redirect_url = fields.Char(
         "Redirect URL for OAuth",
         compute="_compute_zoom_webhook_urls",
@@ -110,12 +117,19 @@ class ResConfigSettings(models.TransientModel):
             settings.zoom_app_type = account.app_type
             settings.zoom_user_client_id = account.user_client_id
             settings.zoom_user_client_secret = False
+            settings.zoom_user_webhook_secret = False
             settings.zoom_user_client_secret_stored = account._has_secret("user_client_secret")
+            settings.zoom_user_webhook_secret_stored = account._has_secret("user_webhook_secret")
 
     def _inverse_zoom_user_app(self):
         for settings in self:
             settings._zoom_account()._update_user_app(
-                settings.zoom_app_type, settings.zoom_user_client_id, settings.zoom_user_client_secret
+                settings.zoom_app_type,
+                settings.zoom_user_client_id,
+                {
+                    "user_client_secret": settings.zoom_user_client_secret,
+                    "user_webhook_secret": settings.zoom_user_webhook_secret,
+                },
             )
 
     def action_zoom_open_webhook_inbox(self):

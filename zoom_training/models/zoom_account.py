@@ -29,6 +29,7 @@ SECRET_FIELDS = {
     "client_secret": "client_secret_encrypted",
     "webhook_secret": "webhook_secret_encrypted",
     "user_client_secret": "user_client_secret_encrypted",
+    "user_webhook_secret": "user_webhook_secret_encrypted",
 }
 APP_TYPES = [("s2s", "Server-to-Server OAuth"), ("user_oauth", "OAuth (user-managed)")]
 
@@ -61,6 +62,7 @@ class ZoomAccount(models.Model):
     )
     user_client_id = fields.Char("User-managed app Client ID")
     user_client_secret_encrypted = fields.Char(copy=False)
+    user_webhook_secret_encrypted = fields.Char(copy=False)
 
     _sql_constraints = [("company_unique", "unique(company_id)", "One Zoom connection per company.")]
 
@@ -134,7 +136,7 @@ class ZoomAccount(models.Model):
             self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))
         )
 
-    def _update_user_app(self, app_type, client_id, client_secret):
+    def _update_user_app(self, app_type, client_id, secrets):
         """The user-managed app's settings; an empty secret keeps the stored one. Audited without values."""
         self.ensure_one()
         values = {}
@@ -142,8 +144,10 @@ class ZoomAccount(models.Model):
             values["app_type"] = app_type
         if (client_id or "") != (self.user_client_id or ""):
             values["user_client_id"] = client_id
-        if client_secret:
-            values["user_client_secret_encrypted"] = self._secret_box_or_error().encrypt(client_secret)
+        new_secrets = {name: value for name, value in secrets.items() if value}
+        if new_secrets:
+            box = self._secret_box_or_error()
+            values.update({SECRET_FIELDS[name]: box.encrypt(value) for name, value in new_secrets.items()})
         if not values:
             return
         self.write(values)

@@ -134,9 +134,13 @@ class ZoomUserToken(models.Model):
         return revoked
 
     @api.model
-    def _forget_zoom_user(self, zoom_user_id):
-        """Zoom says the user removed the app: their tokens are dead, drop them. Returns how many."""
+    def _forget_zoom_user(self, zoom_user_id, client_id):
+        """Zoom says the user removed the app `client_id`: their tokens are dead, drop them. Returns the
+        number of connections dropped."""
         connections = self.sudo().search([("zoom_user_id", "=", zoom_user_id)]) if zoom_user_id else self
+        connections = connections.filtered(
+            lambda connection: connection._account().user_client_id == client_id
+        )
         count = len(connections)
         connections.unlink()
         return count

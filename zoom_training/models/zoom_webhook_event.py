@@ -243,7 +243,9 @@ class ZoomWebhookEvent(models.Model):
 
     def _handle_app_deauthorized(self, envelope):
         """The user removed the user-managed app in Zoom: their tokens are dead, forget them."""
-        forgotten = self.env["zoom.user.token"]._forget_zoom_user(envelope.payload.get("user_id"))
+        forgotten = self.env["zoom.user.token"]._forget_zoom_user(
+            envelope.payload.get("user_id"), envelope.payload.get("client_id")
+        )
         if not forgotten:
             return _("No Odoo user has connected this Zoom user.")
         _logger.info("Zoom user %s removed the app: connection forgotten", envelope.payload.get("user_id"))

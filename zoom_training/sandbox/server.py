@@ -51,6 +51,7 @@ class ZoomSandbox:
         webhook_secret="sandbox_webhook_secret",
         user_client_id="sandbox_user_client_id",
         user_client_secret="sandbox_user_client_secret",
+        user_webhook_secret="sandbox_user_webhook_secret",
         webhook_url=None,
         webinar_webhook_url=None,
         plan="pro",
@@ -71,7 +72,7 @@ class ZoomSandbox:
         self.state = AccountState(account_id)
         self.lock = self.state.lock
         self.oauth = OAuthServer(self.clock, account_id, client_id, client_secret, token_ttl)
-        self.user_oauth = UserOAuthServer(self, user_client_id, user_client_secret)
+        self.user_oauth = UserOAuthServer(self, user_client_id, user_client_secret, user_webhook_secret)
         self.limits = RateLimiter(self.clock, plan, enabled=rate_limits)
         self.faults = FaultInjector(seed)
         self.requests = RequestLog()

@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 import requests
 from werkzeug.wrappers import Response
 
-from .webhooks import compact_json
+from .signing import sign
+from .webhooks import USER_AGENT, compact_json
 
 USER_SCOPES = frozenset(
     {"meeting:read", "meeting:write", "webinar:read", "webinar:write", "user:read", "recording:read"}
@@ -59,10 +60,11 @@ def _error(reason, error="invalid_request"):
 
 
 class UserOAuthServer:
-    def __init__(self, sandbox, client_id, client_secret, code_ttl=CODE_TTL):
+    def __init__(self, sandbox, client_id, client_secret, webhook_secret, code_ttl=CODE_TTL):
         self.sandbox = sandbox
         self.client_id = client_id
         self.client_secret = client_secret
+        self.webhook_secret = webhook_secret  # this app's own Secret Token: it signs the deauthorization
         self.code_ttl = code_ttl
         self.redirect_uris = set()  # empty: any redirect URL is allowed
         self.deauthorization_url = None  # default: the webhook URL
@@ -111,7 +113,16 @@ class UserOAuthServer:
         if not target:
             return None
         raw = compact_json(body)
-        return requests.post(target, data=raw, headers=self.sandbox.webhooks.signed_headers(raw), timeout=10)
+        return requests.post(target, data=raw, headers=self._signed_headers(raw), timeout=10)
+
+    def _signed_headers(self, raw_body):
+        timestamp = str(int(self.sandbox.clock.time()))
+        return {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            "x-zm-request-timestamp": timestamp,
+            "x-zm-signature": sign(self.webhook_secret, timestamp, raw_body),
+        }
 
     # -- GET /oauth/authorize ---------------------------------------------------------------------
     def authorize(self, request):

@@ -8,9 +8,9 @@ from . import (
     test_reconciliation,
     test_registrants,
     test_sandbox_boot,
+    test_user_oauth,
     test_views,
     test_webhook_end_to_end,
     test_webhook_endpoint,
     test_webhook_processing,
-    test_user_oauth,
 )

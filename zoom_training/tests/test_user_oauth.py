@@ -45,8 +45,11 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
     def setUp(self):
         super().setUp()
         account = self.connect_company(self.env)
+        user_app = self.sandbox.user_oauth
         account._update_user_app(
-            "user_oauth", self.sandbox.user_oauth.client_id, self.sandbox.user_oauth.client_secret
+            "user_oauth",
+            user_app.client_id,
+            {"user_client_secret": user_app.client_secret, "user_webhook_secret": user_app.webhook_secret},
         )
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         self.forget_tokens()
@@ -265,6 +268,17 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
         self.assertFalse(self.connection(self.trainer))
         self.assertFalse(self.sandbox.user_oauth.grants(TRAINER_ZOOM))
         self.assertFalse(self.trainer.with_user(self.trainer).zoom_connected_as)
+
+    def test_a_deauthorization_signed_by_another_app_is_refused(self):
+        self.connect("trainer", TRAINER_ZOOM)
+        self.sandbox.user_oauth.webhook_secret = "not-the-apps-token"
+        self.addCleanup(setattr, self.sandbox.user_oauth, "webhook_secret", "sandbox_user_webhook_secret")
+        with self.assertLogs("odoo.addons.zoom_training.controllers.webhook", "WARNING"):
+            answer = self.sandbox.user_oauth.deauthorize(
+                TRAINER_ZOOM, url=self.base_url() + "/webhook/zoom-meeting"
+            )
+        self.assertEqual(answer.status_code, 401)
+        self.assertTrue(self.connection(self.trainer))
 
     def test_deauthorization_in_zoom_clears_the_tokens(self):
         self.connect("trainer", TRAINER_ZOOM)

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from ..signing import sign
 from ..user_oauth import s256
 from .conftest import Client
 
@@ -183,7 +184,8 @@ def test_deauthorization_revokes_and_posts_a_signed_notice(hooked, receiver, tra
     assert body["payload"]["user_id"] == trainer.id
     assert body["payload"]["client_id"] == USER_APP[0]
     assert body["payload"]["account_id"] == hooked.account_id
-    assert headers["x-zm-signature"] == hooked.webhooks.sign(headers["x-zm-request-timestamp"], raw)
+    expected = sign("sandbox_user_webhook_secret", headers["x-zm-request-timestamp"], raw)
+    assert headers["x-zm-signature"] == expected  # the user-managed app's own Secret Token
     assert Client(hooked, answer["access_token"]).get("/users/me").status_code == 401
 
 
