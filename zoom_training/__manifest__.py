@@ -23,6 +23,8 @@
         "views/zoom_meeting_views.xml",
         "views/zoom_webhook_event_views.xml",
         "views/zoom_attendance_views.xml",
+        "views/zoom_participant_views.xml",
+        "views/zoom_join_templates.xml",
         "views/res_config_settings_webhook_views.xml",
         "views/zoom_reconciliation_views.xml",
         "views/res_config_settings_user_oauth_views.xml",

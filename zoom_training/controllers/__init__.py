@@ -1,1 +1,1 @@
-from . import user_oauth, webhook
+from . import join, user_oauth, webhook

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 OAUTH_START_ROUTE = "/zoom/oauth/start"
+DUE_REGISTRANT_STATES = ("to_sync", "quota", "held")
 
 
 class ResUsers(models.Model):
@@ -63,3 +64,30 @@ class ResUsers(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # Registrants -----------------------------------------------------------------------------------
+
+    @api.model
+    def _update_last_login(self):
+        """At login, the user's upcoming registrations not yet in Zoom are synced (one job per session)."""
+        result = super()._update_last_login()
+        self.env.user._zoom_sync_upcoming_registrations()
+        return result
+
+    def _zoom_sync_upcoming_registrations(self):
+        now = fields.Datetime.now()
+        for user in self:
+            registrations = (
+                self.env["event.registration"]
+                .sudo()
+                .search(
+                    [
+                        ("partner_id", "=", user.partner_id.id),
+                        ("zoom_sync_state", "in", DUE_REGISTRANT_STATES),
+                        ("event_id.zoom_meeting_id", "!=", False),
+                        ("event_id.date_end", ">=", now),
+                    ]
+                )
+            )
+            due = registrations.filtered(lambda r: not r.zoom_quota_until or r.zoom_quota_until <= now)
+            due._zoom_schedule_registrant_sync(eta=None)

@@ -139,7 +139,7 @@ class ZoomMeeting(models.Model):
             verdicts.append((participant, verdict, reason))
         wanted_emails = {email for _group, email in kept}
         for participant, verdict, reason in verdicts:
-            if only is not None and participant not in only:
+            if only is not None and (participant._name != only._name or participant not in only):
                 continue
             waiting = participant.zoom_quota_until and participant.zoom_quota_until > now
             if verdict == "register":

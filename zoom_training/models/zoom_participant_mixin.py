@@ -150,6 +150,42 @@ class ZoomParticipantMixin(models.AbstractModel):
             return self.sudo().zoom_join_url or False
         return False
 
+    def _zoom_join_requirements(self):
+        """What the Join page lists instead of opening the session (empty: nothing missing)."""
+        self.ensure_one()
+        missing = self._zoom_missing_requirements()
+        if missing or self._zoom_participant_wanted():
+            return missing
+        return self._zoom_access_requirements() or [_("You are not registered for this session.")]
+
+    def _zoom_join_answer(self, now=None):
+        """What a Join click gets: {"state": open|requirements|cancelled|too_early|over|preparing|no_meeting,
+        "url", "missing", "opens", "reason"}. Registers just in time when the personal link is missing."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        meeting = self._zoom_participant_meeting()
+        if not meeting:
+            return {"state": "no_meeting"}
+        if self._zoom_participant_cancelled():
+            return {"state": "cancelled"}
+        missing = self._zoom_join_requirements()
+        if missing:
+            return {"state": "requirements", "missing": missing}
+        opens, closes = self._zoom_join_window()
+        if opens and now < opens:
+            return {"state": "too_early", "opens": opens}
+        if closes and now > closes:
+            return {"state": "over"}
+        link = self._zoom_personal_link()
+        if not link and meeting.zoom_id and self.zoom_sync_state not in ("flagged", "quota"):
+            link = meeting._zoom_register_now(self)
+        if link:
+            return {"state": "open", "url": link}
+        return {
+            "state": "preparing",
+            "reason": self.zoom_sync_state in ("flagged", "quota") and self.zoom_sync_error,
+        }
+
     def _zoom_can_join_as(self, user):
         self.ensure_one()
         return user.has_group("base.group_user") or self._zoom_participant_partner() == user.partner_id

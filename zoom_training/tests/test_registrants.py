@@ -1,7 +1,8 @@
 from datetime import datetime, timedelta, timezone
+from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -236,3 +237,147 @@ class TestRegistrantQuota(ZoomRegistrantCase):
         spent.zoom_quota_until = fields.Datetime.now() - timedelta(minutes=1)
         self.sync(self.env["zoom.meeting"]._cron_zoom_registrant_catch_up)
         self.assertEqual(spent.zoom_sync_state, "synced")
+
+
+class ZoomJoinCase(ZoomRegistrantCase, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.trainee = new_test_user(
+            cls.env, login="zoom_trainee", email="zoom.trainee@example.com", groups="base.group_portal"
+        )
+        cls.other = new_test_user(
+            cls.env, login="zoom_other", email="zoom.other@example.com", groups="base.group_portal"
+        )
+
+    def soon_training(self, topic, minutes=5, **values):
+        start = fields.Datetime.now().replace(microsecond=0) + timedelta(minutes=minutes)
+        return self.zoom_training(topic, start=start, **values)
+
+    def enrol(self, training, user=None, state="open"):
+        user = user or self.trainee
+        with trap_jobs():  # the job is left unperformed: only the click registers
+            return self.env["event.registration"].create(
+                {"event_id": training.id, "partner_id": user.partner_id.id, "state": state}
+            )
+
+    def click_join(self, registration, login="zoom_trainee"):
+        self.authenticate(login, login)
+        return self.url_open(f"/zoom/join/registration/{registration.id}", allow_redirects=False)
+
+
+@tagged("post_install", "-at_install")
+class TestJoin(ZoomJoinCase):
+    def test_enrolled_5_minutes_before_start_joins_from_the_portal(self):
+        training = self.soon_training("Late enrolment")
+        registration = self.enrol(training)
+        self.assertFalse(registration.zoom_registrant_id)
+        response = self.click_join(registration)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(registration.zoom_sync_state, "synced")
+        self.assertEqual(response.headers["Location"], registration.zoom_join_url)
+        self.assertNotEqual(registration.zoom_join_url, training.zoom_join_url)
+        self.assertEqual([r.email for r in self.zoom_registrants(training)], ["zoom.trainee@example.com"])
+        # a second click: the same link, nothing sent
+        self.sandbox.requests.clear()
+        self.assertEqual(self.click_join(registration).headers["Location"], registration.zoom_join_url)
+        self.assertEqual(len(self.sandbox.requests.entries), 0)
+
+    def test_the_join_page_waits_for_the_window(self):
+        training = self.soon_training("Tomorrow's session", minutes=24 * 60)
+        registration = self.enrol(training)
+        response = self.click_join(registration)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("The session opens at", response.text)
+        self.assertEqual(self.zoom_registrants(training), [])
+
+    def test_someone_elses_registration_is_not_found(self):
+        training = self.soon_training("Not yours")
+        registration = self.enrol(training)
+        self.assertEqual(self.click_join(registration, login="zoom_other").status_code, 404)
+
+    def test_the_personal_link_placeholder_is_odoos_join_route(self):
+        training = self.soon_training("Placeholder")
+        registration = self.enrol(training)
+        self.assertTrue(
+            registration.zoom_personal_join_url.endswith(f"/zoom/join/registration/{registration.id}")
+        )
+        rendered = self.env["mail.render.mixin"]._render_template(
+            "{{ object.zoom_personal_join_url }}",
+            "event.registration",
+            registration.ids,
+            engine="inline_template",
+        )
+        self.assertEqual(rendered[registration.id], registration.zoom_personal_join_url)
+
+    def test_my_trainings_lists_a_join_button(self):
+        training = self.soon_training("Portal list")
+        self.enrol(training)
+        self.authenticate("zoom_trainee", "zoom_trainee")
+        page = self.url_open("/my/trainings")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Portal list", page.text)
+        self.assertIn(">Join</a>", page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestAccessValidation(ZoomJoinCase):
+    def setUp(self):
+        super().setUp()
+        self.env.company.zoom_access_validation = True
+
+    def test_a_registration_is_held_until_access_is_granted(self):
+        training = self.soon_training("Access held")
+        registration = self.enrol(training, state="draft")
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.assertEqual(registration.zoom_sync_state, "held")
+        self.assertEqual(self.zoom_registrants(training), [])
+        response = self.click_join(registration)
+        self.assertIn("See requirements", response.text)
+        self.assertIn("Your registration is not confirmed yet.", response.text)
+        self.assertIn("See requirements", self.url_open("/my/trainings").text)
+        self.assertEqual(self.zoom_registrants(training), [])
+        self.sync(registration.action_confirm)
+        self.assertEqual(registration.zoom_sync_state, "synced")
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 1)
+
+    def test_other_addons_add_requirements(self):
+        training = self.soon_training("Unpaid")
+        registration = self.enrol(training)
+        Registration = type(self.env["event.registration"])
+        with patch.object(Registration, "_zoom_access_requirements", lambda self: ["Pay the training fee."]):
+            self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+            self.assertEqual(registration.zoom_sync_state, "held")
+            self.assertIn("Pay the training fee.", self.click_join(registration).text)
+        self.assertEqual(self.zoom_registrants(training), [])
+        self.assertEqual(self.click_join(registration).status_code, 303)
+
+    def test_a_training_can_turn_validation_off(self):
+        training = self.soon_training("No validation here", zoom_access_validation="off")
+        registration = self.enrol(training)
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.assertEqual(registration.zoom_sync_state, "synced")
+
+
+@tagged("post_install", "-at_install")
+class TestSyncMoments(ZoomJoinCase):
+    def test_login_syncs_the_users_upcoming_registrations(self):
+        training = self.soon_training("Login sync", minutes=24 * 60)
+        registration = self.enrol(training)
+        with trap_jobs() as trap:
+            self.env["res.users"].with_user(self.trainee)._update_last_login()
+            trap.assert_jobs_count(1)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(registration.zoom_sync_state, "synced")
+        with trap_jobs() as trap:
+            self.env["res.users"].with_user(self.trainee)._update_last_login()
+            trap.assert_jobs_count(0)
+
+    def test_the_pre_event_window_registers_sessions_about_to_start(self):
+        self.env.company.zoom_pre_event_sync_minutes = 60
+        soon = self.soon_training("Starts in half an hour", minutes=30)
+        later = self.soon_training("Starts in three hours", minutes=180)
+        soon_registration, later_registration = self.enrol(soon), self.enrol(later)
+        self.sync(self.env["zoom.meeting"]._cron_zoom_pre_event_registrants)
+        self.assertEqual(soon_registration.zoom_sync_state, "synced")
+        self.assertEqual(later_registration.zoom_sync_state, "to_sync")
