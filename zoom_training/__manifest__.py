@@ -17,6 +17,7 @@
         "data/queue_job_function_data.xml",
         "data/zoom_webhook_data.xml",
         "data/zoom_registrant_data.xml",
+        "data/zoom_mail_template_data.xml",
         "data/zoom_reconciliation_data.xml",
         "views/res_config_settings_views.xml",
         "views/zoom_audit_event_views.xml",

@@ -309,6 +309,10 @@ class TestJoin(ZoomJoinCase):
             engine="inline_template",
         )
         self.assertEqual(rendered[registration.id], registration.zoom_personal_join_url)
+        template = self.env.ref("zoom_training.mail_template_zoom_join_link")
+        body = template._render_field("body_html", registration.ids)[registration.id]
+        self.assertIn(registration.zoom_personal_join_url, body)
+        self.assertNotIn(training.zoom_join_url, body)
 
     def test_my_trainings_lists_a_join_button(self):
         training = self.soon_training("Portal list")
