@@ -26,6 +26,22 @@ class ZoomJoin(http.Controller):
         values = dict(answer, participant=participant, session=participant._zoom_participant_meeting())
         return request.render("zoom_training.zoom_join_page", values)
 
+    @http.route("/zoom/join/event/<int:event_id>", type="http", auth="user", methods=["GET"], website=True)
+    def zoom_join_calendar_event(self, event_id, **kwargs):
+        """The calendar event's video call link: hosts go to the meeting, each attendee to their own Join."""
+        event = request.env["calendar.event"].sudo().browse(event_id).exists()
+        meeting = event.zoom_meeting_id
+        if not meeting:
+            raise NotFound()
+        user = request.env.user
+        emails = {(email or "").strip().lower() for email in (user.email, user.zoom_email)} - {""}
+        if emails & meeting._zoom_excluded_emails() and meeting.join_url:
+            return request.redirect(meeting.join_url, local=False)
+        attendee = event.attendee_ids.filtered(lambda a: a.partner_id == user.partner_id)[:1]
+        if not attendee:
+            raise NotFound()
+        return request.redirect(attendee._zoom_join_path())
+
     @staticmethod
     def _zoom_participant(kind, record_id):
         model = JOIN_MODELS.get(kind)

@@ -77,4 +77,9 @@ class CalendarEvent(models.Model):
         return not self.active
 
     def _zoom_meeting_ready(self, meeting):
-        self.with_context(zoom_no_sync=True).write({"videocall_location": meeting.join_url})
+        self.with_context(zoom_no_sync=True).write({"videocall_location": self._zoom_join_location()})
+
+    def _zoom_join_location(self):
+        """Odoo's Join page: attendees get their personal link there, never the meeting's generic one."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/zoom/join/event/{self.id}"

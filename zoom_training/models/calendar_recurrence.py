@@ -81,9 +81,8 @@ class CalendarRecurrence(models.Model):
         return self._zoom_base().message_post(**kwargs)
 
     def _zoom_meeting_ready(self, meeting):
-        self._zoom_events(with_archived=True).with_context(zoom_no_sync=True).write(
-            {"zoom_meeting_id": meeting.id, "videocall_location": meeting.join_url}
-        )
+        for event in self._zoom_events(with_archived=True).with_context(zoom_no_sync=True):
+            event.write({"zoom_meeting_id": meeting.id, "videocall_location": event._zoom_join_location()})
 
     def _zoom_after_push(self, meeting):
         """Sends what differs between each Odoo occurrence and the Zoom occurrence it is paired with."""

@@ -163,6 +163,31 @@ class TestRegistrantSync(ZoomRegistrantCase):
         self.sync(lambda: event.write({"partner_ids": [(3, guest.id)]}))
         self.assertEqual(self.sandbox.registrants(int(event.zoom_meeting_id.zoom_id))[0].status, "cancelled")
 
+    def test_a_recurring_series_registers_each_person_once_without_batches(self):
+        guest = self.env["res.partner"].create({"name": "Series Guest", "email": "series.guest@example.com"})
+        start = datetime(2026, 12, 8, 9, 0)  # a Tuesday
+        series = self.sync(
+            lambda: self.calendar_event(
+                name="Weekly registrants",
+                start=start,
+                stop=start + timedelta(hours=1),
+                recurrency=True,
+                rrule_type="weekly",
+                interval=1,
+                end_type="count",
+                count=4,
+                tue=True,
+                partner_ids=[(4, self.host.partner_id.id), (4, guest.id)],
+            ).recurrence_id.calendar_event_ids
+        )
+        self.assertEqual(self.sandbox.meeting(int(series.zoom_meeting_id.zoom_id)).type, 8)
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 0)
+        self.assertEqual(self.zoom_calls("meetingRegistrantCreate"), 1)
+        guests = series.attendee_ids.filtered(lambda a: a.partner_id == guest)
+        self.assertEqual(len(guests), 4)
+        self.assertEqual(set(guests.mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(len(set(guests.mapped("zoom_registrant_id"))), 1)
+
 
 @tagged("post_install", "-at_install")
 class TestRegistrantBadData(ZoomRegistrantCase):
@@ -290,6 +315,27 @@ class TestJoin(ZoomJoinCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("The session opens at", response.text)
         self.assertEqual(self.zoom_registrants(training), [])
+
+    def test_a_calendar_events_video_call_link_leads_each_to_their_own(self):
+        start = fields.Datetime.now().replace(microsecond=0) + timedelta(minutes=10)
+        event = self.sync(
+            lambda: self.calendar_event(
+                name="Calendar join",
+                start=start,
+                stop=start + timedelta(hours=1),
+                partner_ids=[(4, self.host.partner_id.id), (4, self.trainee.partner_id.id)],
+            )
+        )
+        self.assertNotEqual(event.videocall_location, event.zoom_join_url)
+        attendee = event.attendee_ids.filtered(lambda a: a.partner_id == self.trainee.partner_id)
+        self.authenticate("zoom_trainee", "zoom_trainee")
+        response = self.url_open(f"/zoom/join/event/{event.id}", allow_redirects=False)
+        self.assertTrue(response.headers["Location"].endswith(f"/zoom/join/attendee/{attendee.id}"))
+        response = self.url_open(response.headers["Location"], allow_redirects=False)
+        self.assertEqual(response.headers["Location"], attendee.zoom_join_url)
+        self.authenticate("host", "host")
+        response = self.url_open(f"/zoom/join/event/{event.id}", allow_redirects=False)
+        self.assertEqual(response.headers["Location"], event.zoom_join_url)
 
     def test_someone_elses_registration_is_not_found(self):
         training = self.soon_training("Not yours")
