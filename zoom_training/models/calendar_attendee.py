@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from ..utils.attendance import attended_seconds
-
 ZOOM_WATCHED_FIELDS = {"state", "partner_id", "event_id"}
 
 
@@ -23,13 +21,8 @@ class CalendarAttendee(models.Model):
     )
     def _compute_zoom_attended_minutes(self):
         for attendee in self:
-            seconds = 0
-            for meeting in attendee.zoom_attendance_ids.meeting_id:
-                segments = attendee.zoom_attendance_ids.filtered(
-                    lambda segment, m=meeting: segment.meeting_id == m
-                )
-                stays = [(segment.join_time, segment.leave_time) for segment in segments]
-                seconds += attended_seconds(stays, meeting.actual_start, meeting.actual_end)
+            meetings = attendee.zoom_attendance_ids.meeting_id
+            seconds = sum(attendee._zoom_attended_seconds(meeting) for meeting in meetings)
             attendee.zoom_attended_minutes = seconds / 60
 
     def _zoom_is_registered(self):

@@ -1,7 +1,5 @@
 from odoo import _, api, fields, models
 
-from ..utils.attendance import attended_seconds
-
 ZOOM_WATCHED_FIELDS = {"state", "email", "name", "partner_id", "event_id", "active"}
 
 
@@ -27,13 +25,6 @@ class EventRegistration(models.Model):
             meetings = registration.zoom_attendance_ids.meeting_id
             seconds = sum(registration._zoom_attended_seconds(meeting) for meeting in meetings)
             registration.zoom_attended_minutes = seconds / 60
-
-    def _zoom_attended_seconds(self, meeting):
-        """Stays merged (overlaps and rejoins), within the meeting's actual run."""
-        self.ensure_one()
-        segments = self.zoom_attendance_ids.filtered(lambda segment: segment.meeting_id == meeting)
-        stays = [(segment.join_time, segment.leave_time) for segment in segments]
-        return attended_seconds(stays, meeting.actual_start, meeting.actual_end)
 
     def _zoom_is_registered(self):
         return self.state in ("open", "done") and self.zoom_sync_state not in ("cancel_pending", "cancelled")

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
+from ..utils.attendance import attended_seconds
 from ..utils.registrants import email_problem
 
 PARTICIPANT_STATES = [
@@ -132,6 +133,16 @@ class ZoomParticipantMixin(models.AbstractModel):
             self.write(
                 {"zoom_registrant_approved": False, "zoom_sync_state": state, "zoom_sync_error": reason}
             )
+
+    # Attendance ------------------------------------------------------------------------------------
+
+    def _zoom_attended_seconds(self, meeting):
+        """Stays merged (overlaps and rejoins), within the meeting's actual run. Models hold
+        `zoom_attendance_ids`, the Zoom attendance segments matched to them."""
+        self.ensure_one()
+        segments = self.zoom_attendance_ids.filtered(lambda segment: segment.meeting_id == meeting)
+        stays = [(segment.join_time, segment.leave_time) for segment in segments]
+        return attended_seconds(stays, meeting.actual_start, meeting.actual_end)
 
     # Join ------------------------------------------------------------------------------------------
 
