@@ -263,6 +263,18 @@ class TestRegistrantQuota(ZoomRegistrantCase):
         self.sync(self.env["zoom.meeting"]._cron_zoom_registrant_catch_up)
         self.assertEqual(spent.zoom_sync_state, "synced")
 
+    def test_300_registrations_under_zooms_rate_limits(self):
+        training = self.zoom_training("Three hundred, rate limited", kind="webinar")
+        registrations = self.sync(lambda: self.register(training, 300, prefix="limited"))
+        self.assertEqual(len(self.zoom_registrants(training, "approved")), 300)
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+        accepted = [
+            entry
+            for entry in self.sandbox.requests.entries
+            if entry.operation == "addBatchWebinarRegistrants" and entry.status in (200, 201)
+        ]
+        self.assertEqual(len(accepted), 10)
+
 
 class ZoomJoinCase(ZoomRegistrantCase, HttpCase):
     @classmethod
