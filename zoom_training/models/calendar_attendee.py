@@ -43,20 +43,6 @@ class CalendarAttendee(models.Model):
             return result
         return super().write(vals)
 
-    def unlink(self):
-        """A removed attendee's registrant is cancelled in Zoom (unless the same person stays invited)."""
-        for meeting, attendees in (
-            self.filtered(lambda a: a._zoom_is_active_registrant())
-            .grouped(lambda a: a._zoom_participant_meeting())
-            .items()
-        ):
-            if meeting:
-                refs = [(a.zoom_registrant_id, a.zoom_registrant_email) for a in attendees]
-                meeting.sudo().with_delay(
-                    channel="root.zoom", description="Zoom: cancel removed attendees"
-                )._zoom_cancel_registrant_refs(refs)
-        return super().unlink()
-
     @api.model
     def _zoom_participant_domain(self, meeting):
         return [("event_id.zoom_meeting_id", "=", meeting.id)]

@@ -75,6 +75,17 @@ class ZoomParticipantMixin(models.AbstractModel):
             meetings |= participant._zoom_participant_meeting()
         meetings.sudo()._zoom_enqueue_registrant_sync(eta=eta)
 
+    def unlink(self):
+        """A deleted participant's registrant is cancelled in Zoom, unless the same person stays."""
+        active = self.filtered(lambda participant: participant._zoom_is_active_registrant())
+        for meeting, participants in active.grouped(lambda p: p._zoom_participant_meeting()).items():
+            if meeting:
+                refs = [(p.zoom_registrant_id, p.zoom_registrant_email) for p in participants]
+                meeting.sudo().with_delay(
+                    channel="root.zoom", description=f"Zoom: cancel deleted participants of {meeting.name}"
+                )._zoom_cancel_registrant_refs(refs)
+        return super().unlink()
+
     def _zoom_mark_to_sync(self, vals):
         """Values for a write that may change who is registered: the next sync pass looks again."""
         return dict(vals, zoom_sync_state="to_sync")

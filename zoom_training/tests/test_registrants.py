@@ -125,6 +125,14 @@ class TestRegistrantSync(ZoomRegistrantCase):
         self.assertEqual(leaving.zoom_sync_state, "synced")
         self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
 
+    def test_a_deleted_registration_is_cancelled_in_zoom(self):
+        training = self.zoom_training("Delete one")
+        registrations = self.sync(lambda: self.register(training, 2))
+        gone_email = registrations[0].email
+        self.sync(registrations[0].unlink)
+        statuses = {r.email: r.status for r in self.zoom_registrants(training)}
+        self.assertEqual(statuses, {gone_email: "cancelled", registrations[1].email: "approved"})
+
     def test_draft_registrations_wait(self):
         training = self.zoom_training("Drafts wait")
         draft = self.sync(lambda: self.register(training, 1, state="draft"))
