@@ -1,0 +1,192 @@
+"""The processes under test: a throwaway database, the Zoom sandbox and Odoo (2 workers, queue_job's runner).
+
+Everything listens on 127.0.0.1; `Stack` is a context manager that stops what it started and drops the
+database, whatever happens in between.
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+PY = sys.executable
+SANDBOX_SECRET = "sandbox_webhook_secret"
+ACCOUNT_ID = "sandbox_account"
+
+
+def env(name, default):
+    return os.environ.get(name) or default
+
+
+class Settings:
+    def __init__(self):
+        self.plan = env("BENCH_PLAN", "pro")
+        self.db = env("BENCH_DB", "zt_bench")
+        self.odoo_port = int(env("BENCH_ODOO_PORT", "8569"))
+        self.sandbox_port = int(env("BENCH_SANDBOX_PORT", "8591"))
+        self.odoo_src = env("ODOO_SRC", "/opt/odoo-18.0")
+        self.pghost, self.pgport = env("PGHOST", "127.0.0.1"), env("PGPORT", "5432")
+        self.db_user = env("ODOO_DB_USER", "odoo")
+        self.addons_path = os.environ["BENCH_ADDONS_PATH"]
+        self.run_dir = RESULTS / "run"
+
+    @property
+    def odoo_url(self):
+        return f"http://127.0.0.1:{self.odoo_port}"
+
+    @property
+    def sandbox_url(self):
+        return f"http://127.0.0.1:{self.sandbox_port}"
+
+
+def port_busy(port):
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_for(predicate, timeout, what, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"{what}: not within {timeout} s")
+
+
+def _answers(url):
+    try:
+        return requests.get(url, timeout=2).status_code < 500
+    except requests.RequestException:
+        return False
+
+
+class Stack:
+    def __init__(self, settings):
+        self.s = settings
+        self.processes = []
+        self.conf = settings.run_dir / "odoo.conf"
+
+    def __enter__(self):
+        self.s.run_dir.mkdir(parents=True, exist_ok=True)
+        for port in (self.s.odoo_port, self.s.odoo_port + 3, self.s.sandbox_port):
+            if port_busy(port):
+                raise SystemExit(
+                    f"Port {port} on 127.0.0.1 is in use; set BENCH_ODOO_PORT / BENCH_SANDBOX_PORT."
+                )
+        self._write_conf()
+        self._drop_db()
+        self._create_db()
+        self._start_sandbox()
+        self._configure_company()
+        self._start_odoo()
+        return self
+
+    def __exit__(self, *_exc):
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self._drop_db()
+
+    def _write_conf(self):
+        from cryptography.fernet import Fernet
+
+        s = self.s
+        text = f"""[options]
+addons_path = {s.addons_path}
+db_host = {s.pghost}
+db_port = {s.pgport}
+db_user = {s.db_user}
+db_name = {s.db}
+dbfilter = ^{s.db}$
+data_dir = {s.run_dir}/data
+http_interface = 127.0.0.1
+http_port = {s.odoo_port}
+gevent_port = {s.odoo_port + 3}
+workers = 2
+max_cron_threads = 0
+server_wide_modules = base,web,queue_job
+logfile = {s.run_dir}/odoo.log
+admin_passwd = {secrets.token_urlsafe(16)}
+zoom_training_encryption_key = {Fernet.generate_key().decode()}
+
+[queue_job]
+channels = root:2,root.zoom:1
+"""
+        (s.run_dir / "odoo.log").unlink(missing_ok=True)
+        self.conf.write_text(text)
+        self.conf.chmod(0o600)
+
+    def _odoo(self, *args, **kwargs):
+        command = [PY, f"{self.s.odoo_src}/odoo-bin", "-c", str(self.conf), *args]
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, **kwargs)
+
+    def _psql(self, sql):
+        admin = os.environ.get("PGADMIN", "postgres")
+        command = ["psql", "-h", self.s.pghost, "-p", self.s.pgport, "-U", admin, "-d", "postgres", "-qtA"]
+        subprocess.run([*command, "-c", sql], check=True, capture_output=True)
+
+    def _drop_db(self):
+        self._psql(f'drop database if exists "{self.s.db}" with (force)')
+
+    def _create_db(self):
+        say(f"creating the database {self.s.db} with zoom_training (no demo data)")
+        process = self._odoo(
+            "-d", self.s.db, "-i", "zoom_training", "--without-demo=all", "--stop-after-init", "--workers=0"
+        )
+        if process.wait(timeout=600) != 0:
+            raise SystemExit(f"Installing zoom_training failed; see {self.s.run_dir}/odoo.log")
+
+    def _start_sandbox(self):
+        s = self.s
+        log = open(s.run_dir / "sandbox.log", "w")  # noqa: SIM115 (kept open for the child's life)
+        command = [
+            PY,
+            str(REPO / "bench" / "sandbox_process.py"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(s.sandbox_port),
+            "--plan",
+            s.plan,
+        ]
+        self.processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        wait_for(lambda: _answers(f"{s.sandbox_url}/_sandbox/state"), 30, "the Zoom sandbox")
+
+    def _configure_company(self):
+        s = self.s
+        command = [
+            PY,
+            str(REPO / "scripts" / "configure_demo.py"),
+            str(self.conf),
+            s.db,
+            s.sandbox_url,
+            s.odoo_url,
+        ]
+        subprocess.run(
+            command,
+            check=True,
+            env={**os.environ, "PYTHONPATH": s.odoo_src},
+            stdout=subprocess.DEVNULL,
+            timeout=120,
+        )
+
+    def _start_odoo(self):
+        say(f"starting Odoo on {self.s.odoo_url} (2 workers, queue_job runner root:2,root.zoom:1)")
+        self.processes.append(self._odoo())
+        wait_for(lambda: _answers(f"{self.s.odoo_url}/web/login"), 90, "Odoo")
+
+
+def say(text):
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
