@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 from helpers import create_trainings, last_job_id, load_average, wait_queue_idle, wait_synced
 from stack import say
 
+from zoom_training.utils.budget import SAFETY
+
 BATCH = 30
 CREATE_CHUNK = 500
 HEAVY = {"free": 1, "pro": 10, "business": 40}
@@ -100,7 +102,8 @@ def addon_sync(odoo, sandbox, plan, n, label):
         "jobs": jobs,
         "ratio": (sync_wall / bound) if sync_wall else None,
         "load": load,
-        "pacing_bound_s": calls / (HEAVY[plan] * 0.9 / 2),
+        # The addon's own floor: batch calls spaced at SAFETY x the plan's Heavy limit (utils/budget.py).
+        "pacing_bound_s": calls / (HEAVY[plan] * SAFETY),
     }
 
 

@@ -244,12 +244,17 @@ class ZoomAccount(models.Model):
         )
 
     def _rate_budget(self):
-        """This process's share of the plan's per-second limits, kept between calls and jobs."""
+        """This process's share of the plan's per-second limits, kept between calls and jobs.
+
+        Zoom calls run in the `root.zoom` channel, one at a time by default: that one job may use the whole
+        budget. With a channel capacity of k, set `zoom_training.rate_share` to 1/k.
+        """
         plan = self.company_id.zoom_plan
-        key = (self.env.cr.dbname, self.company_id.id, plan)
+        share = float(self.env["ir.config_parameter"].sudo().get_param("zoom_training.rate_share", 1.0))
+        key = (self.env.cr.dbname, self.company_id.id, plan, share)
         with _BUDGETS_LOCK:
             if key not in _BUDGETS:
-                _BUDGETS[key] = RateBudget(plan, share=1 / max(1, config.get("workers") or 1))
+                _BUDGETS[key] = RateBudget(plan, share=share)
             return _BUDGETS[key]
 
     def _circuit_breaker(self):

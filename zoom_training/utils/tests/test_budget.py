@@ -43,16 +43,16 @@ def test_calls_beyond_the_plans_rate_wait_their_turn():
     budget = RateBudget("free", clock=fake.clock, sleep=fake.sleep)
     for _call in range(5):
         budget.acquire(HEAVY)  # free plan: 1 Heavy call a second
-    assert fake.waits == [1.111, 1.111, 1.111, 1.111]  # at 90% of the limit
-    assert fake.now == pytest.approx(4 / 0.9)
+    assert fake.waits == [1.053, 1.053, 1.053, 1.053]  # at 95% of the limit
+    assert fake.now == pytest.approx(4 / 0.95)
 
 
 def test_a_workers_share_slows_it_down():
     fake = FakeTime()
     budget = RateBudget("pro", share=0.5, clock=fake.clock, sleep=fake.sleep)
     for _call in range(11):
-        budget.acquire(HEAVY)  # pro: 10/s, half of it: 5/s, at 90%: 4.5/s
-    assert fake.now == pytest.approx(10 / 4.5)
+        budget.acquire(HEAVY)  # pro: 10/s, half of it: 5/s, at 95%: 4.75/s
+    assert fake.now == pytest.approx(10 / 4.75)
 
 
 def test_paced_calls_get_no_429_where_unpaced_ones_do():
