@@ -46,6 +46,14 @@ class EventRegistration(models.Model):
         return super().write(vals)
 
     @api.model
+    def _zoom_link_ready(self):
+        """Without Zoom's own emails, Odoo's mail carrying the personal link is the only one."""
+        if self.event_id.company_id.zoom_emails_enabled or not self.email:
+            return
+        template = self.env.ref("zoom_training.mail_template_zoom_join_link", raise_if_not_found=False)
+        if template:
+            template.sudo().send_mail(self.id)
+
     def _zoom_participant_domain(self, meeting):
         return [("event_id.zoom_meeting_id", "=", meeting.id)]
 

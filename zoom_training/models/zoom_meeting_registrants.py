@@ -280,6 +280,7 @@ class ZoomMeeting(models.Model):
     def _zoom_store_registrant(self, plan, row):
         email = (row.get("email") or "").strip().lower()
         for participant in plan.additions.pop(email, []):
+            first_link = bool(row.get("join_url")) and not participant.zoom_join_url
             participant.write(
                 {
                     "zoom_registrant_id": row["registrant_id"],
@@ -291,6 +292,8 @@ class ZoomMeeting(models.Model):
                     "zoom_quota_until": False,
                 }
             )
+            if first_link:
+                participant._zoom_link_ready()
 
     # Errors ----------------------------------------------------------------------------------------
 

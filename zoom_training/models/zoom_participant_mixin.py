@@ -63,6 +63,9 @@ class ZoomParticipantMixin(models.AbstractModel):
             else:
                 participant.zoom_personal_join_url = False
 
+    def _zoom_link_ready(self):
+        """Called once, when Zoom has given this participant their personal link."""
+
     def _zoom_join_path(self):
         self.ensure_one()
         return f"/zoom/join/{self._zoom_join_slug}/{self.id}"

@@ -97,6 +97,34 @@ class TestRegistrantSync(ZoomRegistrantCase):
         self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
         self.assertEqual(len(self.zoom_registrants(training, "approved")), 3)
 
+    def mails_with_links(self, registrations):
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "event.registration"),
+                ("res_id", "in", registrations.ids),
+                ("subject", "like", "Zoom link"),
+            ]
+        )
+
+    def test_without_zoom_emails_odoo_mails_each_personal_link_once(self):
+        self.env.company.zoom_emails_enabled = False
+        training = self.zoom_training("Odoo sends the links")
+        registrations = self.sync(lambda: self.register(training, 3))
+        mails = self.mails_with_links(registrations)
+        self.assertEqual(sorted(mails.mapped("res_id")), sorted(registrations.ids))
+        self.assertIn(
+            f"/zoom/join/registration/{registrations[0].id}",
+            mails.filtered(lambda mail: mail.res_id == registrations[0].id).body_html,
+        )
+        self.sync(lambda: registrations[0].write({"name": "Trainee renamed"}))
+        self.assertEqual(len(self.mails_with_links(registrations)), 3, "a link was mailed twice")
+
+    def test_with_zoom_emails_odoo_sends_no_second_mail(self):
+        self.env.company.zoom_emails_enabled = True
+        training = self.zoom_training("Zoom mails the links")
+        registrations = self.sync(lambda: self.register(training, 2))
+        self.assertFalse(self.mails_with_links(registrations))
+
     def test_zoom_emails_switch_reaches_batch_registration(self):
         self.env.company.zoom_emails_enabled = True
         training = self.zoom_training("Zoom sends the emails")
