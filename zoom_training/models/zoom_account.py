@@ -9,7 +9,7 @@ from odoo.tools import config
 from ..utils.breaker import DEFAULT_COOLING_SECONDS, DEFAULT_THRESHOLD, CircuitBreaker
 from ..utils.budget import RateBudget
 from ..utils.client import ZoomClient
-from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox, SecretDecryptError
+from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
 from .zoom_breaker import ZoomBreakerStore
 from .zoom_token import ZoomTokenStore
@@ -108,49 +108,36 @@ class ZoomAccount(models.Model):
             account.write(
                 {field: box.reencrypt(account[field]) for field in SECRET_FIELDS.values() if account[field]}
             )
-        # Tokens are a cache: one that no configured key opens is dropped and fetched again when needed.
-        for token in self.env["zoom.token"].sudo().search([]):
-            try:
-                token.access_token_encrypted = box.reencrypt(token.access_token_encrypted)
-            except SecretDecryptError:
-                token.unlink()
+        # Access tokens are a cache: dropped (on their own cursor, like every token write) and fetched again.
+        ZoomTokenStore.forget_all(self.env.registry)
         self.env["zoom.user.token"]._reencrypt_tokens(box)
 
     def _update_credentials(self, account_id, client_id, secrets):
-        """Stores what changed; a secret given as empty keeps the stored one. Audited without values."""
+        """The Server-to-Server app's settings; an empty secret keeps the stored one."""
         self.ensure_one()
-        values = {}
-        if (account_id or "") != (self.account_id or ""):
-            values["account_id"] = account_id
-        if (client_id or "") != (self.client_id or ""):
-            values["client_id"] = client_id
-        new_secrets = {name: value for name, value in secrets.items() if value}
-        if new_secrets:
-            box = self._secret_box_or_error()
-            values.update({SECRET_FIELDS[name]: box.encrypt(value) for name, value in new_secrets.items()})
-        if not values:
-            return
-        self.write(dict(values, connection_state="unknown", connection_message=False))
-        changed = sorted(self._fields[name].string or name for name in values)
-        self.env["zoom.audit.event"]._record(
-            self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))
-        )
+        changes = self._changed_values({"account_id": account_id, "client_id": client_id})
+        self._store_changes(changes, secrets, connection_state="unknown", connection_message=False)
 
     def _update_user_app(self, app_type, client_id, secrets):
-        """The user-managed app's settings; an empty secret keeps the stored one. Audited without values."""
+        """The user-managed app's settings; an empty secret keeps the stored one."""
         self.ensure_one()
-        values = {}
+        changes = self._changed_values({"user_client_id": client_id})
         if app_type and app_type != self.app_type:
-            values["app_type"] = app_type
-        if (client_id or "") != (self.user_client_id or ""):
-            values["user_client_id"] = client_id
+            changes["app_type"] = app_type
+        self._store_changes(changes, secrets)
+
+    def _changed_values(self, wanted):
+        return {name: value for name, value in wanted.items() if (value or "") != (self[name] or "")}
+
+    def _store_changes(self, values, secrets, **when_changed):
+        """Writes what changed, secrets encrypted; audited by field names, never values."""
         new_secrets = {name: value for name, value in secrets.items() if value}
         if new_secrets:
             box = self._secret_box_or_error()
             values.update({SECRET_FIELDS[name]: box.encrypt(value) for name, value in new_secrets.items()})
         if not values:
             return
-        self.write(values)
+        self.write(dict(values, **when_changed))
         changed = sorted(self._fields[name].string or name for name in values)
         self.env["zoom.audit.event"]._record(
             self.company_id, "credentials_changed", _("Changed: %s", ", ".join(changed))

@@ -79,6 +79,14 @@ class ZoomTokenStore:
         with self._memory_lock:
             self._memory.pop(self.key, None)
 
+    @classmethod
+    def forget_all(cls, registry):
+        """Every cached token, in the database and in this process (key rotation)."""
+        with registry.cursor() as cr:
+            cr.execute("DELETE FROM zoom_token")
+        with cls._memory_lock:
+            cls._memory.clear()
+
     def _load_or_fetch(self, stale, force=False, margin=REFRESH_MARGIN_SECONDS):
         # Plain SQL on a cursor of its own: no ORM environment, so it also runs in threads while another
         # thread holds the registry (as Odoo's test runner does).
