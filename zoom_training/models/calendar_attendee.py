@@ -43,27 +43,11 @@ class CalendarAttendee(models.Model):
             return result
         return super().write(vals)
 
-    @api.model
-    def _zoom_participant_domain(self, meeting):
-        return [("event_id.zoom_meeting_id", "=", meeting.id)]
-
-    def _zoom_participant_meeting(self):
-        return self.event_id.zoom_meeting_id.filtered("active")
-
-    def _zoom_participant_email(self):
-        return self.email or self.partner_id.email
-
     def _zoom_participant_name(self):
         return self.common_name or self.partner_id.name
 
-    def _zoom_participant_partner(self):
-        return self.partner_id
-
     def _zoom_participant_session(self):
         return self.event_id.start, self.event_id.stop
-
-    def _zoom_participant_group(self):
-        return self.event_id
 
     def _zoom_participant_wanted(self):
         """Everyone invited, or only internal users when Settings say so."""

@@ -54,26 +54,11 @@ class EventRegistration(models.Model):
         if template:
             template.sudo().send_mail(self.id)
 
-    def _zoom_participant_domain(self, meeting):
-        return [("event_id.zoom_meeting_id", "=", meeting.id)]
-
-    def _zoom_participant_meeting(self):
-        return self.event_id.zoom_meeting_id.filtered("active")
-
-    def _zoom_participant_email(self):
-        return self.email or self.partner_id.email
-
     def _zoom_participant_name(self):
         return self.name or self.partner_id.name
 
-    def _zoom_participant_partner(self):
-        return self.partner_id
-
     def _zoom_participant_session(self):
         return self.event_id.date_begin, self.event_id.date_end
-
-    def _zoom_participant_group(self):
-        return self.event_id
 
     def _zoom_participant_wanted(self):
         return self.active and self.state in ("open", "done")

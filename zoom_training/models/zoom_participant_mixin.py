@@ -226,28 +226,29 @@ class ZoomParticipantMixin(models.AbstractModel):
 
     # Hooks -----------------------------------------------------------------------------------------
 
+    # Both registrations and calendar attendees have `event_id`, `email` and `partner_id`.
     @api.model
     def _zoom_participant_domain(self, meeting):
-        return [("id", "=", 0)]
+        return [("event_id.zoom_meeting_id", "=", meeting.id)]
 
     def _zoom_participant_meeting(self):
-        return self.env["zoom.meeting"]
+        return self.event_id.zoom_meeting_id.filtered("active")
 
     def _zoom_participant_email(self):
-        return False
+        return self.email or self.partner_id.email
 
     def _zoom_participant_name(self):
         return self.display_name
 
     def _zoom_participant_partner(self):
-        return self.env["res.partner"]
+        return self.partner_id
 
     def _zoom_participant_session(self):
         return None, None
 
     def _zoom_participant_group(self):
         """Records sharing an email within one group are duplicates."""
-        return self._name
+        return self.event_id
 
     def _zoom_participant_wanted(self):
         return True
