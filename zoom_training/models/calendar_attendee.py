@@ -9,21 +9,6 @@ class CalendarAttendee(models.Model):
     _zoom_join_slug = "attendee"
 
     zoom_attendance_ids = fields.One2many("zoom.attendance", "attendee_id", string="Zoom attendance")
-    zoom_attended_minutes = fields.Float(
-        "Attended (min)", compute="_compute_zoom_attended_minutes", store=True, digits=(16, 1)
-    )
-
-    @api.depends(
-        "zoom_attendance_ids.join_time",
-        "zoom_attendance_ids.leave_time",
-        "zoom_attendance_ids.meeting_id.actual_start",
-        "zoom_attendance_ids.meeting_id.actual_end",
-    )
-    def _compute_zoom_attended_minutes(self):
-        for attendee in self:
-            meetings = attendee.zoom_attendance_ids.meeting_id
-            seconds = sum(attendee._zoom_attended_seconds(meeting) for meeting in meetings)
-            attendee.zoom_attended_minutes = seconds / 60
 
     def _zoom_is_registered(self):
         return self.state != "declined" and self.zoom_sync_state not in ("cancel_pending", "cancelled")

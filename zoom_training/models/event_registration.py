@@ -9,22 +9,7 @@ class EventRegistration(models.Model):
     _zoom_join_slug = "registration"
 
     zoom_attendance_ids = fields.One2many("zoom.attendance", "registration_id", string="Zoom attendance")
-    zoom_attended_minutes = fields.Float(
-        "Attended (min)", compute="_compute_zoom_attended_minutes", store=True, digits=(16, 1)
-    )
     zoom_marked_attended = fields.Boolean(copy=False, help="Marked Attended by Zoom's attendance.")
-
-    @api.depends(
-        "zoom_attendance_ids.join_time",
-        "zoom_attendance_ids.leave_time",
-        "zoom_attendance_ids.meeting_id.actual_start",
-        "zoom_attendance_ids.meeting_id.actual_end",
-    )
-    def _compute_zoom_attended_minutes(self):
-        for registration in self:
-            meetings = registration.zoom_attendance_ids.meeting_id
-            seconds = sum(registration._zoom_attended_seconds(meeting) for meeting in meetings)
-            registration.zoom_attended_minutes = seconds / 60
 
     def _zoom_is_registered(self):
         return self.state in ("open", "done") and self.zoom_sync_state not in ("cancel_pending", "cancelled")

@@ -41,6 +41,9 @@ class ZoomParticipantMixin(models.AbstractModel):
         help="Never shown to others.",
     )
     zoom_registrant_email = fields.Char("Email registered in Zoom", copy=False, readonly=True)
+    zoom_attended_minutes = fields.Float(
+        "Attended (min)", compute="_compute_zoom_attended_minutes", store=True, digits=(16, 1)
+    )
     zoom_registrant_approved = fields.Boolean(
         "Approved in Zoom", copy=False, readonly=True, help="What Zoom holds, as far as Odoo knows."
     )
@@ -149,6 +152,19 @@ class ZoomParticipantMixin(models.AbstractModel):
             )
 
     # Attendance ------------------------------------------------------------------------------------
+
+    @api.depends(
+        "zoom_attendance_ids.join_time",
+        "zoom_attendance_ids.leave_time",
+        "zoom_attendance_ids.meeting_id.actual_start",
+        "zoom_attendance_ids.meeting_id.actual_end",
+    )
+    def _compute_zoom_attended_minutes(self):
+        """`zoom_attendance_ids` is each model's own (its inverse field differs)."""
+        for participant in self:
+            meetings = participant.zoom_attendance_ids.meeting_id
+            seconds = sum(participant._zoom_attended_seconds(meeting) for meeting in meetings)
+            participant.zoom_attended_minutes = seconds / 60
 
     def _zoom_attended_seconds(self, meeting):
         """Stays merged (overlaps and rejoins), within the meeting's actual run. Models hold
