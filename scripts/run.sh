@@ -58,6 +58,7 @@ say "starting the Zoom sandbox on 127.0.0.1:$SANDBOX_PORT (log: .run/sandbox.log
 "$PY" -m zoom_training.sandbox --host 127.0.0.1 --port "$SANDBOX_PORT" \
     --webhook-url "http://127.0.0.1:$HTTP_PORT/webhook/zoom-meeting" \
     --webinar-webhook-url "http://127.0.0.1:$HTTP_PORT/webhook/zoom-webinar" \
+    --user host@example.com:licensed:webinar --user trainer@example.com:licensed:webinar \
     > "$RUN_DIR/sandbox.log" 2>&1 &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
@@ -75,4 +76,11 @@ cat >&2 <<MSG
   Odoo log:      .run/odoo.log                  Stop with Ctrl-C.
 
 MSG
-odoo_conf
+odoo_conf &
+odoo_pid=$!
+trap 'kill $odoo_pid $sandbox_pid 2>/dev/null || true' EXIT
+for _ in $(seq 150); do port_busy "$HTTP_PORT" && break; sleep 0.2; done
+say "running the demo training 'Forklift safety' in the sandbox (attendance and recording, about a minute)"
+PYTHONPATH="$ODOO_SRC" "$PY" scripts/demo_meeting.py "$CONF" "$RUN_DB" "http://127.0.0.1:$SANDBOX_PORT" \
+    || say "the demo meeting could not be run (see above); Odoo keeps running"
+wait $odoo_pid

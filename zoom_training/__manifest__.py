@@ -32,6 +32,7 @@
         "views/res_users_views.xml",
         "views/zoom_user_oauth_templates.xml",
     ],
+    "demo": ["demo/zoom_training_demo.xml"],
     "installable": True,
     "application": True,
 }
