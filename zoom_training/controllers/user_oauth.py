@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.res_config_settings import OAUTH_CALLBACK_ROUTE
+from ..models.zoom_plain import zoom_plain
 from ..utils import user_oauth
 from ..utils.errors import ZoomError
 from ..utils.oauth import CachedTokenSource
@@ -83,7 +84,9 @@ class ZoomUserOAuthController(http.Controller):
             )
             zoom_user = self._account()._client_for(CachedTokenSource(lambda: token)).get("/users/me")
         except (ZoomError, UserError) as failure:
-            reason = failure.plain if isinstance(failure, ZoomError) else failure.args[0]
+            reason = (
+                zoom_plain(request.env, failure.plain) if isinstance(failure, ZoomError) else failure.args[0]
+            )
             _logger.warning(
                 "Security: Zoom refused the OAuth code exchange for user %s from %s: %s",
                 user.id,

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 
 from ..utils.payloads import clamp_duration, zoom_datetime
 from ..utils.recurrence import UnsupportedRecurrence, pair_occurrences, zoom_recurrence
+from .zoom_plain import zoom_plain
 
 RULE_FIELDS = [
     "rrule_type",
@@ -68,7 +69,7 @@ class CalendarRecurrence(models.Model):
         try:
             recurrence = zoom_recurrence(rule, len(self._zoom_events(with_archived=True)))
         except UnsupportedRecurrence as error:
-            raise UserError(error.plain) from error
+            raise UserError(zoom_plain(self.env, error.plain)) from error
         spec = base._zoom_session_spec()
         return dataclasses.replace(spec, kind=self.zoom_conference, recurrence=recurrence)
 

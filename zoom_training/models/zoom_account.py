@@ -12,6 +12,7 @@ from ..utils.client import ZoomClient
 from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
 from .zoom_breaker import ZoomBreakerStore
+from .zoom_plain import zoom_plain
 from .zoom_token import ZoomTokenStore
 
 _logger = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class ZoomAccount(models.Model):
         try:
             return self._secret_box().decrypt(stored)
         except EncryptionKeyError as error:
-            raise UserError(error.plain) from error
+            raise UserError(zoom_plain(self.env, error.plain)) from error
 
     @api.model
     def _reencrypt_secrets(self):
@@ -162,7 +163,7 @@ class ZoomAccount(models.Model):
             return self._secret_box()
         except EncryptionKeyError as error:
             if not isinstance(error, MissingEncryptionKey):
-                raise UserError(error.plain) from error
+                raise UserError(zoom_plain(self.env, error.plain)) from error
             raise UserError(
                 _(
                     "Secrets are not stored in clear. Set the option %(option)s in the Odoo server "
@@ -282,13 +283,14 @@ class ZoomAccount(models.Model):
         except UserError as error:
             return False, error.args[0]
         except ZoomScopeError as error:
-            return False, error.plain
+            return False, zoom_plain(self.env, error.plain)
         except ZoomUnreachable as error:
             return False, _(
-                "Zoom could not be reached (%s). Check the server's internet access.", error.reason
+                "Zoom could not be reached (%s). Check the server's internet access.",
+                zoom_plain(self.env, error.reason),
             )
         except ZoomError as error:
-            return False, error.plain
+            return False, zoom_plain(self.env, error.plain)
         if account_user.get("status") not in (None, "active"):
             return False, _(
                 "The Zoom account user %(email)s is %(status)s: reactivate it in Zoom's admin portal.",

@@ -16,6 +16,7 @@ from ..utils.errors import (
     ZoomUnreachable,
 )
 from ..utils.payloads import build_payload, changed_part, payload_hash, zoom_datetime
+from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
@@ -293,19 +294,21 @@ class ZoomMeeting(models.Model):
             return self._zoom_wait_for_quota(error, enqueue)
         if isinstance(error, ZoomCircuitOpen):
             seconds = max(1, int((error.retry_at - datetime.now(timezone.utc)).total_seconds()) + 1)
-            raise RetryableJobError(error.plain, seconds=seconds, ignore_retry=True)
+            raise RetryableJobError(zoom_plain(self.env, error.plain), seconds=seconds, ignore_retry=True)
         seconds = error.retry_after if isinstance(error, ZoomRateLimited) else None
-        raise RetryableJobError(error.plain, seconds=seconds)
+        raise RetryableJobError(zoom_plain(self.env, error.plain), seconds=seconds)
 
     def _zoom_wait_for_quota(self, error, enqueue):
         """Shown on the record, and the same work queued again for when Zoom's daily quota resets."""
         until = (error.retry_at or _next_utc_midnight()).astimezone(timezone.utc).replace(tzinfo=None)
-        self.write({"sync_state": "quota", "quota_until": until, "sync_error": error.plain})
+        self.write(
+            {"sync_state": "quota", "quota_until": until, "sync_error": zoom_plain(self.env, error.plain)}
+        )
         enqueue(eta=until)
         return False
 
     def _zoom_fail(self, error):
-        reason = error.plain if isinstance(error, ZoomError) else error.args[0]
+        reason = zoom_plain(self.env, error.plain) if isinstance(error, ZoomError) else error.args[0]
         self._zoom_show_failure(reason)
 
     def _zoom_show_failure(self, reason):

@@ -22,6 +22,7 @@ from ..utils.registrants import (
     split_name,
 )
 from .zoom_participant_mixin import REGISTRANT_SYNC_DELAY
+from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class ZoomMeeting(models.Model):
             _logger.info("Zoom %s %s is gone: registrants not synced", self.kind, self.id)
             return False
         except ZoomError as error:
-            self._zoom_note_registrant_error(plan, error.plain)
+            self._zoom_note_registrant_error(plan, zoom_plain(self.env, error.plain))
             _logger.info("Zoom refused registrants of %s %s: %s", self.kind, self.id, error.plain)
             return False
         return True
@@ -328,19 +329,21 @@ class ZoomMeeting(models.Model):
         if index is None or index >= len(emails):
             return None
         for participant in plan.additions.pop(emails[index], []):
-            participant._zoom_set_state("flagged", error.plain)
+            participant._zoom_set_state("flagged", zoom_plain(self.env, error.plain))
         return emails[:index] + emails[index + 1 :]
 
     def _zoom_registrants_later(self, plan, error):
         """Rate limits and outages: the pass runs again later; what was done so far is kept."""
         if isinstance(error, ZoomRateLimited) and error.is_daily:
             until = _naive_utc(error.retry_at)
-            self._zoom_note_registrant_error(plan, error.plain, state="quota", until=until)
+            self._zoom_note_registrant_error(
+                plan, zoom_plain(self.env, error.plain), state="quota", until=until
+            )
             self._zoom_enqueue_registrant_sync(eta=until)
             return False
         seconds = (error.retry_after if isinstance(error, ZoomRateLimited) else None) or DEFAULT_RETRY_SECONDS
         if not plan.progress:
-            raise RetryableJobError(error.plain, seconds=seconds)
+            raise RetryableJobError(zoom_plain(self.env, error.plain), seconds=seconds)
         self._zoom_enqueue_registrant_sync(eta=int(seconds))
         return False
 
@@ -376,7 +379,9 @@ class ZoomMeeting(models.Model):
             return False
         except TRANSIENT_ERRORS as error:
             seconds = error.retry_after if isinstance(error, ZoomRateLimited) else None
-            raise RetryableJobError(error.plain, seconds=seconds or DEFAULT_RETRY_SECONDS) from error
+            raise RetryableJobError(
+                zoom_plain(self.env, error.plain), seconds=seconds or DEFAULT_RETRY_SECONDS
+            ) from error
         return True
 
     # Just in time ----------------------------------------------------------------------------------

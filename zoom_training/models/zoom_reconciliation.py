@@ -8,6 +8,7 @@ from odoo.modules import module
 
 from ..utils.errors import ZoomError, ZoomNotFound
 from ..utils.reconcile import drifted_fields
+from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
@@ -81,10 +82,10 @@ class ZoomReconciliation(models.Model):
             answer = meeting._client().get(f"/{meeting.kind}s/{meeting.zoom_id}")
         except ZoomNotFound as error:
             if not error.gone:
-                return self._note(meeting, "failed", error.plain)
+                return self._note(meeting, "failed", zoom_plain(self.env, error.plain))
             return self._recreate(meeting)
         except ZoomError as error:
-            return self._note(meeting, "failed", error.plain)
+            return self._note(meeting, "failed", zoom_plain(self.env, error.plain))
         finally:
             meeting.last_reconciled_at = fields.Datetime.now()
         return self._set_back(meeting, answer)

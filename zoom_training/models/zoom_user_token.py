@@ -8,6 +8,7 @@ from odoo.tools import config
 
 from ..utils.crypto import SecretDecryptError
 from ..utils.errors import ZoomAuthError, ZoomError
+from ..utils.plain import _lt
 from ..utils.user_oauth import UserToken, derive_state_key, refresh_user_token, revoke_token
 from .zoom_account import ENCRYPTION_KEY_ENV, ENCRYPTION_KEY_OPTION
 
@@ -15,8 +16,8 @@ _logger = logging.getLogger(__name__)
 
 REFRESH_MARGIN_SECONDS = 60
 TOKEN_REQUEST_TIMEOUT = 20  # one number: Odoo's test harness compares request timeouts with an int
-PLAIN_NOT_CONNECTED = "The host's Zoom account is not connected."
-PLAIN_CONNECTION_ENDED = (
+PLAIN_NOT_CONNECTED = _lt("The host's Zoom account is not connected.")
+PLAIN_CONNECTION_ENDED = _lt(
     "The host's Zoom connection has ended: they need to connect their Zoom account again from their "
     "preferences."
 )

@@ -9,6 +9,7 @@ import threading
 from datetime import timedelta
 
 from .errors import ZoomServerError, ZoomUnreachable
+from .plain import _lt
 from .ratelimit import utcnow
 
 DEFAULT_THRESHOLD = 5
@@ -20,14 +21,17 @@ class ZoomCircuitOpen(ZoomUnreachable):
     """Calls to Zoom are paused; `retry_at` says until when. Nothing was sent."""
 
     def __init__(self, retry_at, failures):
-        super().__init__(f"Zoom calls paused until {retry_at:%Y-%m-%d %H:%M:%S} UTC", reason="paused")
+        super().__init__(f"Zoom calls paused until {retry_at:%Y-%m-%d %H:%M:%S} UTC", reason=_lt("paused"))
         self.retry_at = retry_at
         self.failures = failures
 
     def _default_plain(self):
-        return (
-            f"Zoom failed {self.failures} times in a row: calls are paused until "
-            f"{self.retry_at:%Y-%m-%d %H:%M} UTC, then the sync goes on by itself."
+        instant = self.retry_at.strftime("%Y-%m-%d %H:%M")
+        return _lt(
+            "Zoom failed %(failures)s times in a row: calls are paused until %(instant)s UTC, then the "
+            "sync goes on by itself.",
+            failures=self.failures,
+            instant=instant,
         )
 
 

@@ -34,6 +34,7 @@ from .errors import (
     error_from_response,
 )
 from .oauth import DEFAULT_API_URL
+from .plain import _lt
 from .ratelimit import read_rate_limit_headers, utcnow
 
 _logger = logging.getLogger(__name__)
@@ -273,13 +274,13 @@ class ZoomClient:
     @staticmethod
     def _unreachable(exc, method, path, attempts):
         if isinstance(exc, requests.ConnectTimeout):
-            reason = "connection timed out"
+            reason = _lt("connection timed out")
         elif isinstance(exc, requests.Timeout):
-            reason = "no answer in time"
+            reason = _lt("no answer in time")
         elif isinstance(exc, requests.exceptions.ChunkedEncodingError):
-            reason = "connection dropped"
+            reason = _lt("connection dropped")
         else:
-            reason = "connection refused or dropped"
+            reason = _lt("connection refused or dropped")
         return ZoomUnreachable(f"{method} {path}: {reason}.", reason=reason, attempts=attempts)
 
 

@@ -9,15 +9,17 @@ import binascii
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-PLAIN_MISSING_KEY = (
+from .plain import _lt
+
+PLAIN_MISSING_KEY = _lt(
     "No encryption key is configured for Zoom secrets: add a key made by "
     "cryptography.fernet.Fernet.generate_key() to the Odoo server configuration and restart Odoo."
 )
-PLAIN_INVALID_KEY = (
+PLAIN_INVALID_KEY = _lt(
     "The encryption key for Zoom secrets in the Odoo server configuration is malformed: it must be a key "
     "made by cryptography.fernet.Fernet.generate_key() (44 characters)."
 )
-PLAIN_WRONG_KEY = (
+PLAIN_WRONG_KEY = _lt(
     "This secret was encrypted with another key: restore the previous key or enter the secret again."
 )
 

@@ -7,6 +7,7 @@ they cannot carry a token or a secret.
 
 import re
 
+from .plain import _lt
 from .ratelimit import DAILY, classify_rate_limit
 
 SCOPE_CODES = frozenset({4700, 4711})
@@ -14,6 +15,7 @@ NOT_FOUND_CODES = frozenset({1001, 3001, 3079, 3301})
 PERMISSION_CODES = frozenset({200, 2306, 3161})
 MEETING_GONE_CODE = 3001
 INVALID_TOKEN_CODE = 124
+NO_ANSWER = _lt("no answer")
 
 _SCOPES_PATTERN = re.compile(r"does not contain scopes\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
 
@@ -21,7 +23,7 @@ _SCOPES_PATTERN = re.compile(r"does not contain scopes\s*:?\s*\[([^\]]*)\]", re.
 class ZoomError(Exception):
     """An answer of Zoom that is not a success, or no answer at all."""
 
-    default_plain = "Zoom refused the request."
+    default_plain = _lt("Zoom refused the request.")
 
     def __init__(self, message="", *, status=None, code=None, plain=None):
         super().__init__(message)
@@ -37,7 +39,9 @@ class ZoomError(Exception):
 
     def _default_plain(self):
         if self.message:
-            return f"{self.default_plain} Zoom said: {self.message}"
+            return _lt(
+                "%(sentence)s Zoom said: %(message)s", sentence=self.default_plain, message=self.message
+            )
         return self.default_plain
 
     def __str__(self):
@@ -55,14 +59,14 @@ class ZoomError(Exception):
 class ZoomAuthError(ZoomError):
     """Zoom refused the credentials or the access token."""
 
-    default_plain = (
+    default_plain = _lt(
         "Zoom refused the connection: check the Account ID, Client ID and Client secret of your "
         "Server-to-Server OAuth app in the Zoom App Marketplace, and that the app is activated."
     )
 
     def _default_plain(self):
         if self.code == INVALID_TOKEN_CODE:
-            return (
+            return _lt(
                 "Zoom refused a freshly obtained access token: check that your Server-to-Server OAuth app "
                 "is activated in the Zoom App Marketplace, then test the connection again."
             )
@@ -77,17 +81,18 @@ class ZoomScopeError(ZoomError):
         self.missing_scopes = list(missing_scopes) if missing_scopes else parse_missing_scopes(message)
 
     def _default_plain(self):
-        scopes = ", ".join(self.missing_scopes) or "required by this action"
-        return (
-            f"The Zoom app lacks the scopes {scopes}: add them to your Server-to-Server OAuth app "
-            "in the Zoom App Marketplace, then test the connection again."
+        scopes = ", ".join(self.missing_scopes) or _lt("required by this action")
+        return _lt(
+            "The Zoom app lacks the scopes %(scopes)s: add them to your Server-to-Server OAuth app "
+            "in the Zoom App Marketplace, then test the connection again.",
+            scopes=scopes,
         )
 
 
 class ZoomNotFound(ZoomError):
     """The user, meeting, webinar, registrant or recording does not exist in Zoom."""
 
-    default_plain = "Zoom does not know this object any more."
+    default_plain = _lt("Zoom does not know this object any more.")
 
     @property
     def gone(self):
@@ -96,21 +101,22 @@ class ZoomNotFound(ZoomError):
 
     def _default_plain(self):
         if self.gone:
-            return "The meeting or webinar no longer exists in Zoom: it was deleted there."
+            return _lt("The meeting or webinar no longer exists in Zoom: it was deleted there.")
         if self.code == 1001:
-            return (
+            return _lt(
                 "Zoom does not know this user: the host's email must belong to a user of your Zoom "
-                f"account. Zoom said: {self.message}"
+                "account. Zoom said: %(message)s",
+                message=self.message,
             )
         if self.code == 3301:
-            return "Zoom holds no cloud recording for this meeting."
+            return _lt("Zoom holds no cloud recording for this meeting.")
         return super()._default_plain()
 
 
 class ZoomValidationError(ZoomError):
     """Zoom rejected the data sent (HTTP 400, code 300 and most business codes)."""
 
-    default_plain = "Zoom rejected the data sent."
+    default_plain = _lt("Zoom rejected the data sent.")
 
     def __init__(self, message="", *, errors=None, **kwargs):
         super().__init__(message, **kwargs)
@@ -119,23 +125,25 @@ class ZoomValidationError(ZoomError):
     def _default_plain(self):
         details = "; ".join(_describe_field_error(error) for error in self.errors)
         said = f"{self.message} {details}".strip() if details else self.message
-        return f"{self.default_plain} Zoom said: {said}" if said else self.default_plain
+        if said:
+            return _lt("%(sentence)s Zoom said: %(message)s", sentence=self.default_plain, message=said)
+        return self.default_plain
 
 
 class ZoomPermissionError(ZoomError):
     """The Zoom user or account may not do this (plan missing, no permission, not allowed to host)."""
 
-    default_plain = "Zoom does not allow this for the host or the account."
+    default_plain = _lt("Zoom does not allow this for the host or the account.")
 
     def _default_plain(self):
         message = self.message.lower()
         if "webinar plan" in message or "plan for webinar" in message:
-            return (
+            return _lt(
                 "The host has no Zoom Webinar licence: assign the Webinar add-on to this user in Zoom, "
                 "or schedule a meeting instead."
             )
         if self.code == 3161:
-            return (
+            return _lt(
                 "This Zoom user may not host or schedule meetings: give the user a Licensed type in "
                 "Zoom's admin portal, or pick another host."
             )
@@ -160,8 +168,10 @@ class ZoomRateLimited(ZoomError):
     def _default_plain(self):
         instant = self.retry_at.strftime("%Y-%m-%d %H:%M UTC")
         if self.is_daily:
-            return f"Zoom's daily limit is reached; deferred until {instant}."
-        return f"Zoom received too many requests per second; try again after {instant}."
+            return _lt("Zoom's daily limit is reached; deferred until %(instant)s.", instant=instant)
+        return _lt(
+            "Zoom received too many requests per second; try again after %(instant)s.", instant=instant
+        )
 
 
 class ZoomServerError(ZoomError):
@@ -172,24 +182,28 @@ class ZoomServerError(ZoomError):
         self.attempts = attempts
 
     def _default_plain(self):
-        return (
-            f"Zoom had an internal error (HTTP {self.status}) {_times(self.attempts)}: this is on Zoom's "
-            "side; the sync will try again later."
+        return _lt(
+            "Zoom had an internal error (HTTP %(status)s) %(attempts)s: this is on Zoom's side; the sync "
+            "will try again later.",
+            status=self.status,
+            attempts=_times(self.attempts),
         )
 
 
 class ZoomUnreachable(ZoomError):
     """No answer from Zoom: timeouts, refused or dropped connections, still after the retries."""
 
-    def __init__(self, message="", *, reason="no answer", attempts=1, **kwargs):
+    def __init__(self, message="", *, reason=NO_ANSWER, attempts=1, **kwargs):
         super().__init__(message, **kwargs)
         self.reason = reason
         self.attempts = attempts
 
     def _default_plain(self):
-        return (
-            f"Zoom could not be reached ({self.reason}, {_times(self.attempts)}): check the server's "
-            "internet access; the sync will try again later."
+        return _lt(
+            "Zoom could not be reached (%(reason)s, %(attempts)s): check the server's internet access; "
+            "the sync will try again later.",
+            reason=self.reason,
+            attempts=_times(self.attempts),
         )
 
 
@@ -254,7 +268,9 @@ def _describe_field_error(error):
 
 
 def _times(attempts):
-    return "after 1 attempt" if attempts == 1 else f"after {attempts} attempts"
+    if attempts == 1:
+        return _lt("after 1 attempt")
+    return _lt("after %(count)s attempts", count=attempts)
 
 
 def _int_or_none(value):

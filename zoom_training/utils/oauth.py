@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import requests
 
 from .errors import ZoomAuthError, ZoomServerError, ZoomUnreachable
+from .plain import _lt
 from .ratelimit import utcnow
 
 _logger = logging.getLogger(__name__)
@@ -23,19 +24,19 @@ DEFAULT_OAUTH_URL = "https://zoom.us"
 DEFAULT_API_URL = "https://api.zoom.us"
 DEFAULT_REFRESH_MARGIN = 60
 
-PLAIN_INVALID_CLIENT = (
+PLAIN_INVALID_CLIENT = _lt(
     "Zoom refused the Client ID or Client secret: copy them again from your Server-to-Server OAuth app "
     "in the Zoom App Marketplace."
 )
-PLAIN_UNKNOWN_ACCOUNT = (
+PLAIN_UNKNOWN_ACCOUNT = _lt(
     "Zoom does not know this Account ID: copy it again from your Server-to-Server OAuth app in the Zoom "
     "App Marketplace."
 )
-PLAIN_UNSUPPORTED_GRANT = (
+PLAIN_UNSUPPORTED_GRANT = _lt(
     "Zoom refused the kind of token request: the app must be a Server-to-Server OAuth app. Create one in "
     "the Zoom App Marketplace and copy its Account ID, Client ID and Client secret."
 )
-PLAIN_APP_DISABLED = (
+PLAIN_APP_DISABLED = _lt(
     "The Server-to-Server OAuth app is deactivated in Zoom: activate it in the Zoom App Marketplace, "
     "then test the connection again."
 )
@@ -98,10 +99,10 @@ def _post_token_request(endpoint, account_id, client_id, client_secret, session,
         )
     except requests.Timeout as exc:
         _logger.debug("Zoom token request to %s timed out", endpoint)
-        raise ZoomUnreachable(f"Token request to {endpoint} timed out.", reason="timeout") from exc
+        raise ZoomUnreachable(f"Token request to {endpoint} timed out.", reason=_lt("timeout")) from exc
     except requests.ConnectionError as exc:
         _logger.debug("Zoom token request to %s: no connection", endpoint)
-        raise ZoomUnreachable(f"No connection to {endpoint}.", reason="no connection") from exc
+        raise ZoomUnreachable(f"No connection to {endpoint}.", reason=_lt("no connection")) from exc
     elapsed_ms = (time.monotonic() - started) * 1000
     _logger.debug("Zoom token request to %s -> %s in %.0f ms", endpoint, response.status_code, elapsed_ms)
     return response

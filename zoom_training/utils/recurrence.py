@@ -5,11 +5,14 @@ plain reason rather than spread over one meeting per occurrence (which would spe
 daily create calls per occurrence).
 """
 
+from .plain import _lt
+
 ZOOM_DAILY, ZOOM_WEEKLY, ZOOM_MONTHLY = 1, 2, 3
 MAX_OCCURRENCES = 60
 MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}
 ZOOM_WEEKDAYS = {"sun": "1", "mon": "2", "tue": "3", "wed": "4", "thu": "5", "fri": "6", "sat": "7"}
 ZOOM_WEEKDAY_NUMBER = {"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+_KIND_WORDS = {"daily": _lt("daily"), "weekly": _lt("weekly"), "monthly": _lt("monthly")}
 
 
 class UnsupportedRecurrence(ValueError):
@@ -28,17 +31,29 @@ def zoom_recurrence(rule, occurrences):
     kind = rule["rrule_type"]
     if kind not in MAX_INTERVAL:
         raise UnsupportedRecurrence(
-            "Zoom repeats meetings daily, weekly or monthly, not yearly: schedule each yearly session apart."
+            _lt(
+                "Zoom repeats meetings daily, weekly or monthly, not yearly: schedule each yearly session "
+                "apart."
+            )
         )
     interval = int(rule.get("interval") or 1)
     if interval > MAX_INTERVAL[kind]:
         raise UnsupportedRecurrence(
-            f"Zoom repeats a {kind} meeting at most every {MAX_INTERVAL[kind]} periods, not every {interval}."
+            _lt(
+                "Zoom repeats a %(kind)s meeting at most every %(most)s periods, not every %(interval)s.",
+                kind=_KIND_WORDS[kind],
+                most=MAX_INTERVAL[kind],
+                interval=interval,
+            )
         )
     if occurrences > MAX_OCCURRENCES:
         raise UnsupportedRecurrence(
-            f"Zoom holds at most {MAX_OCCURRENCES} occurrences in one recurring meeting; this series has "
-            f"{occurrences}: split it into shorter series."
+            _lt(
+                "Zoom holds at most %(most)s occurrences in one recurring meeting; this series has "
+                "%(count)s: split it into shorter series.",
+                most=MAX_OCCURRENCES,
+                count=occurrences,
+            )
         )
     recurrence = {"repeat_interval": interval, **_end(rule)}
     recurrence.update(_pattern(kind, rule))
@@ -52,7 +67,7 @@ def _end(rule):
     if rule.get("end_type", "count") == "count":
         return {"end_times": int(rule.get("count") or 1)}
     raise UnsupportedRecurrence(
-        "Zoom cannot repeat a meeting forever: give the series an end date or a count."
+        _lt("Zoom cannot repeat a meeting forever: give the series an end date or a count.")
     )
 
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import ZoomAuthError, ZoomUnreachable
 from .oauth import DEFAULT_OAUTH_URL, S2SToken, token_endpoint, token_error
+from .plain import _lt
 from .ratelimit import utcnow
 
 AUTHORIZE_PATH = "/oauth/authorize"
@@ -39,7 +40,7 @@ OTHER_SESSION = "other_session"
 REPLAYED = "replayed"
 MISSING = "missing"
 
-PLAIN_INVALID_GRANT = (
+PLAIN_INVALID_GRANT = _lt(
     "Zoom refused the authorization: it was already used, has expired, or belongs to another attempt. "
     "Start again from your preferences."
 )
@@ -220,9 +221,9 @@ def _post(endpoint, client_id, client_secret, data, timeout):
             timeout=timeout,
         )
     except requests.Timeout as exc:
-        raise ZoomUnreachable(f"Request to {endpoint} timed out.", reason="timeout") from exc
+        raise ZoomUnreachable(f"Request to {endpoint} timed out.", reason=_lt("timeout")) from exc
     except requests.ConnectionError as exc:
-        raise ZoomUnreachable(f"No connection to {endpoint}.", reason="no connection") from exc
+        raise ZoomUnreachable(f"No connection to {endpoint}.", reason=_lt("no connection")) from exc
 
 
 def _refusal(response):
