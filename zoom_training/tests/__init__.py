@@ -1,6 +1,7 @@
 from . import (
     test_circuit_breaker,
     test_connection,
+    test_demo_data,
     test_failures,
     test_fault_injection,
     test_install,
@@ -8,6 +9,7 @@ from . import (
     test_reconciliation,
     test_registrants,
     test_sandbox_boot,
+    test_translations,
     test_user_oauth,
     test_views,
     test_webhook_end_to_end,
