@@ -1,4 +1,5 @@
 from . import (
+    test_accessibility,
     test_circuit_breaker,
     test_connection,
     test_demo_data,

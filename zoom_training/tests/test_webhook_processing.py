@@ -209,11 +209,12 @@ class TestWebhookProcessing(WebhookCase, TransactionCase):
             "share_url": "https://zoom.us/rec/share/x",
             "recording_files": files,
         }
+        self.env.company.zoom_recording_handling = "link"  # the default (the demo company stores them)
         self.deliver("recording.completed", zoom_object, download_token="tok")
         recording = self.meeting.zoom_recording_ids
         self.assertEqual(recording.event_id, self.training)
         self.assertEqual(recording.file_ids.play_url, "https://zoom.us/rec/play/f1")
-        self.assertFalse(recording.file_ids.attachment_id, "linked, not copied, by default")
+        self.assertFalse(recording.file_ids.attachment_id, "linked, not copied")
 
     # Inbox ------------------------------------------------------------------------------------------
 
