@@ -107,21 +107,31 @@ class ZoomMeeting(models.Model):
     # Queueing --------------------------------------------------------------------------------------
 
     def _enqueue_push(self, eta=PUSH_DELAY_SECONDS):
-        self._enqueue("_zoom_push", "push", "sync", eta)
+        self._enqueue("_zoom_push", "push", eta)
 
     def _enqueue_delete(self, eta=None):
-        self._enqueue("_zoom_delete", "delete", "delete", eta)
+        self._enqueue("_zoom_delete", "delete", eta)
 
-    def _enqueue(self, method, key, verb, eta):
+    def _enqueue(self, method, key, eta):
         """One pending job per meeting and action: a burst of requests becomes one job."""
         for meeting in self:
             delayed = meeting.with_delay(
                 channel="root.zoom",
                 identity_key=f"zoom-{key}-{meeting.id}",
                 eta=eta,
-                description=f"Zoom: {verb} {meeting.kind} {meeting.name}",
+                description=meeting._zoom_job_description(key),
             )
             getattr(delayed, method)()
+
+    def _zoom_job_description(self, key):
+        """What the job queue shows for a push or a delete, in the requester's language."""
+        if key == "delete":
+            if self.kind == "webinar":
+                return _("Zoom: delete webinar %s", self.name)
+            return _("Zoom: delete meeting %s", self.name)
+        if self.kind == "webinar":
+            return _("Zoom: sync webinar %s", self.name)
+        return _("Zoom: sync meeting %s", self.name)
 
     # Jobs ------------------------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ class ZoomMeeting(models.Model):
                 channel="root.zoom",
                 identity_key=f"zoom-registrants-{meeting.id}",
                 eta=eta,
-                description=f"Zoom: sync registrants of {meeting.name}",
+                description=_("Zoom: sync registrants of %s", meeting.name),
             )._zoom_sync_registrants()
 
     # Job -------------------------------------------------------------------------------------------

@@ -87,8 +87,9 @@ class ZoomParticipantMixin(models.AbstractModel):
         for meeting, participants in active.grouped(lambda p: p._zoom_participant_meeting()).items():
             if meeting:
                 refs = [(p.zoom_registrant_id, p.zoom_registrant_email) for p in participants]
+                description = _("Zoom: cancel deleted participants of %s", meeting.name)
                 meeting.sudo().with_delay(
-                    channel="root.zoom", description=f"Zoom: cancel deleted participants of {meeting.name}"
+                    channel="root.zoom", description=description
                 )._zoom_cancel_registrant_refs(refs)
         return super().unlink()
 

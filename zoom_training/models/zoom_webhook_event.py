@@ -131,7 +131,7 @@ class ZoomWebhookEvent(models.Model):
             delivery.with_delay(
                 channel="root.zoom",
                 identity_key=f"zoom-webhook-{delivery.id}",
-                description=f"Zoom webhook: {delivery.event}",
+                description=_("Zoom webhook: %s", delivery.event),
             )._process()
 
     # Processing (the job) ---------------------------------------------------------------------------
