@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.zoom_account import SECRET_FIELDS
+from ..models.zoom_plain import zoom_plain
 from ..utils.webhook import (
     DEFAULT_TOLERANCE_SECONDS,
     EnvelopeError,
@@ -94,7 +95,7 @@ class ZoomWebhookController(http.Controller):
     def _refuse_malformed(self, endpoint, raw_body, timestamp, signature, error):
         account = self._account_signing_anything(raw_body, timestamp, signature)
         request.env["zoom.webhook.event"].sudo()._store_invalid(
-            raw_body, endpoint, error.reason, account.company_id if account else None
+            raw_body, endpoint, zoom_plain(request.env, error.reason), account.company_id if account else None
         )
         _logger.warning("Zoom webhook on %s kept for inspection: %s", endpoint, error.reason)
         return self._answer(400, "malformed body")

@@ -5,6 +5,8 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from .plain import _lt
+
 DEFAULT_TOLERANCE_SECONDS = 300
 URL_VALIDATION_EVENT = "endpoint.url_validation"
 SIGNATURE_PREFIX = "v0="
@@ -131,18 +133,18 @@ def parse_envelope(raw_body):
     try:
         body = json.loads(_as_bytes(raw_body).decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        raise EnvelopeError(f"body is not JSON: {error}") from error
+        raise EnvelopeError(_lt("The body is not JSON: %(error)s", error=str(error))) from error
     if not isinstance(body, dict):
-        raise EnvelopeError("body is not a JSON object")
+        raise EnvelopeError(_lt("The body is not a JSON object."))
     event = body.get("event")
     if not isinstance(event, str) or not event:
-        raise EnvelopeError("no 'event' name")
+        raise EnvelopeError(_lt("The body names no event."))
     payload = body.get("payload")
     if not isinstance(payload, dict):
-        raise EnvelopeError("no 'payload' object")
+        raise EnvelopeError(_lt("The body has no payload object."))
     event_ts = body.get("event_ts")
     if isinstance(event_ts, bool) or not isinstance(event_ts, int | str) or not str(event_ts).isdigit():
-        raise EnvelopeError("'event_ts' is not a number")
+        raise EnvelopeError(_lt("The event time (event_ts) is not a number."))
     envelope = Envelope(event, int(event_ts), payload, body.get("download_token") or "")
     _check_payload(envelope)
     return envelope
@@ -151,12 +153,12 @@ def parse_envelope(raw_body):
 def _check_payload(envelope):
     if envelope.is_url_validation:
         if not isinstance(envelope.plain_token, str) or not envelope.plain_token:
-            raise EnvelopeError("endpoint.url_validation without 'plainToken'")
+            raise EnvelopeError(_lt("The URL validation carries no plainToken."))
         return
     if not envelope.account_id:
-        raise EnvelopeError("no 'payload.account_id'")
+        raise EnvelopeError(_lt("The payload names no Zoom account (account_id)."))
     if "object" in envelope.payload and not isinstance(envelope.payload["object"], dict):
-        raise EnvelopeError("'payload.object' is not an object")
+        raise EnvelopeError(_lt("The payload's object is not a JSON object."))
 
 
 def dedupe_key(envelope):
