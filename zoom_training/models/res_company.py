@@ -43,6 +43,13 @@ class ResCompany(models.Model):
         default=75.0,
         help="Share of the session's duration a participant must attend to count as attended.",
     )
+    zoom_unknown_registrants = fields.Selection(
+        [("cancel", "Cancel them"), ("keep", "Keep them")],
+        string="Registrants added directly in Zoom",
+        default="cancel",
+        required=True,
+        help="What the daily reconciliation does with Zoom registrants that Odoo does not know.",
+    )
     zoom_participant_sync = fields.Selection(
         [("all", "Everyone"), ("internal", "Internal users only")],
         string="Participants synced to Zoom",

@@ -59,6 +59,7 @@ class ResConfigSettings(models.TransientModel):
     zoom_recording_handling = fields.Selection(related="company_id.zoom_recording_handling", readonly=False)
     zoom_attendance_threshold = fields.Float(related="company_id.zoom_attendance_threshold", readonly=False)
     zoom_participant_sync = fields.Selection(related="company_id.zoom_participant_sync", readonly=False)
+    zoom_unknown_registrants = fields.Selection(related="company_id.zoom_unknown_registrants", readonly=False)
     zoom_plan = fields.Selection(related="company_id.zoom_plan", readonly=False)
     zoom_webhook_retention_days = fields.Integer(
         related="company_id.zoom_webhook_retention_days", readonly=False

@@ -384,6 +384,14 @@ class ZoomMeeting(models.Model):
             ) from error
         return True
 
+    def _zoom_held_registrants(self):
+        """Zoom's approved registrants of this session, by lower-case email: every page, 300 a page."""
+        self.ensure_one()
+        rows = self._client().paginate(
+            self._zoom_registrants_path(), "registrants", params={"status": "approved"}
+        )
+        return {(row.get("email") or "").strip().lower(): row for row in rows}
+
     # Just in time ----------------------------------------------------------------------------------
 
     def _zoom_register_now(self, participant):

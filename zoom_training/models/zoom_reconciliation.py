@@ -7,13 +7,18 @@ from odoo.exceptions import UserError
 from odoo.modules import module
 
 from ..utils.errors import ZoomError, ZoomNotFound
-from ..utils.reconcile import drifted_fields
+from ..utils.reconcile import drifted_fields, listing_differs
 from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
 PAST_DAYS, FUTURE_DAYS = 7, 60  # the meetings a daily reconciliation looks at
-RESULTS = [("repaired", "Repaired"), ("failed", "Could not repair"), ("ok", "In step")]
+RESULTS = [
+    ("repaired", "Repaired"),
+    ("kept", "Kept, as Settings ask"),
+    ("failed", "Could not repair"),
+    ("ok", "In step"),
+]
 
 
 class ZoomReconciliation(models.Model):
@@ -49,8 +54,10 @@ class ZoomReconciliation(models.Model):
         """Resumable: a run interrupted half way goes on with the meetings it has not checked yet."""
         report = self.search([("company_id", "=", company.id), ("state", "=", "running")], limit=1)
         report = report or self.create({"company_id": company.id})
-        for meeting in report._meetings_to_check():
-            report._reconcile_meeting(meeting)
+        meetings = report._meetings_to_check()
+        listings = report._host_listings(meetings)
+        for meeting in meetings:
+            report._reconcile_unit(meeting, listings)
             report.meeting_count += 1
             report._commit_unit()
         report.write({"state": "done", "finished_at": fields.Datetime.now()})
@@ -77,7 +84,37 @@ class ZoomReconciliation(models.Model):
         if not module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    def _reconcile_meeting(self, meeting):
+    def _reconcile_unit(self, meeting, listings):
+        """Everything checked for one meeting; the registrant and after-meeting checks extend it."""
+        return self._reconcile_meeting(meeting, listings)
+
+    def _host_listings(self, meetings):
+        """{(host user id, host email, kind): {zoom id: row}} from each host's meeting and webinar lists.
+
+        One paged call reads the compared fields of up to 300 sessions, where reading each costs a call. A
+        list Zoom does not give is left out: its sessions are then read one by one."""
+        groups = {}
+        for meeting in meetings.filtered("host_email"):
+            groups.setdefault(_listing_key(meeting), meeting)
+        listings = {}
+        for key, meeting in groups.items():
+            kind = meeting.kind
+            try:
+                client, user_ref = meeting._zoom_host_client()
+                rows = client.paginate(
+                    f"/users/{user_ref or meeting.host_email}/{kind}s",
+                    f"{kind}s",
+                    params={"type": "scheduled"},
+                )
+                listings[key] = {str(row.get("id")): row for row in rows}
+            except (ZoomError, UserError) as error:
+                _logger.info("Zoom %s list of %s not read: %s", kind, meeting.host_email, error)
+        return listings
+
+    def _reconcile_meeting(self, meeting, listings=None):
+        if self._listed_in_step(meeting, listings or {}):
+            meeting.last_reconciled_at = fields.Datetime.now()
+            return "ok"
         try:
             answer = meeting._client().get(f"/{meeting.kind}s/{meeting.zoom_id}")
         except ZoomNotFound as error:
@@ -88,7 +125,19 @@ class ZoomReconciliation(models.Model):
             return self._note(meeting, "failed", zoom_plain(self.env, error.plain))
         finally:
             meeting.last_reconciled_at = fields.Datetime.now()
-        return self._set_back(meeting, answer)
+        result = self._set_back(meeting, answer)
+        if result != "failed" and meeting.zoom_drift:
+            meeting.action_zoom_clear_drift()  # read in full and repaired: the flag has done its work
+        return result
+
+    def _listed_in_step(self, meeting, listings):
+        """The host's list shows this meeting as Odoo sent it, and no webhook reported a change of what
+        the list does not show (settings): no need to read it in full."""
+        listing = listings.get(_listing_key(meeting))
+        if listing is None or meeting.zoom_drift:
+            return False
+        row = listing.get(str(meeting.zoom_id))
+        return bool(row) and not listing_differs(json.loads(meeting.last_payload or "{}"), row)
 
     def _recreate(self, meeting):
         """Deleted by hand in Zoom while Odoo still holds the session: created again and announced."""
@@ -135,6 +184,10 @@ class ZoomReconciliation(models.Model):
             {"reconciliation_id": self.id, "meeting_id": meeting.id, "result": result, "detail": detail}
         )
         return result
+
+
+def _listing_key(meeting):
+    return (meeting.host_user_id.id, meeting.host_email, meeting.kind)
 
 
 class ZoomReconciliationLine(models.Model):

@@ -41,7 +41,12 @@ class TestReconciliation(ZoomMeetingCase):
         self.assertEqual(
             details, ["Changed in Zoom, set back: duration, topic", "Deleted in Zoom: created again."]
         )
-        self.assertEqual(self.zoom_calls("meeting"), 3, "one read per meeting")
+        self.assertEqual(
+            self.zoom_calls("meetings"), 2, "the host's list: once for the three, once before creating again"
+        )
+        self.assertEqual(
+            self.zoom_calls("meeting"), 2, "read in full: the two the list shows drifted or lacks"
+        )
         self.assertEqual(self.zoom_calls("meetingUpdate"), 1)
         self.assertEqual(self.zoom_calls("meetingCreate"), 1)
 
@@ -56,4 +61,19 @@ class TestReconciliation(ZoomMeetingCase):
         resumed = self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
         self.assertEqual(resumed, report)
         self.assertEqual(resumed.meeting_count, 1)
-        self.assertEqual(self.zoom_calls("meeting"), 1)
+        self.assertEqual(self.zoom_calls("meetings"), 1)
+        self.assertEqual(first.zoom_meeting_id.last_reconciled_at, report.started_at, "not checked again")
+
+    def test_a_change_zoom_reported_by_webhook_is_read_in_full_even_when_the_list_agrees(self):
+        with trap_jobs() as trap:
+            event = self.calendar_event(name="Waiting room switched off in Zoom")
+            self.run_jobs(trap)
+        meeting = event.zoom_meeting_id
+        self._zoom().patch(f"/meetings/{meeting.zoom_id}", json={"settings": {"waiting_room": False}})
+        meeting._zoom_flag_drift("Changed in Zoom: settings.")
+        self.sandbox.requests.clear()
+        with trap_jobs():
+            report = self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
+        self.assertTrue(self.in_zoom(event).settings["waiting_room"], "set back to Odoo's value")
+        self.assertEqual(report.line_ids.mapped("result"), ["repaired"])
+        self.assertFalse(meeting.zoom_drift, "read in full and repaired: the flag is cleared")

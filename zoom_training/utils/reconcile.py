@@ -1,6 +1,7 @@
 """What changed in Zoom behind Odoo's back. No ORM."""
 
 COMPARED_KEYS = ("topic", "start_time", "duration", "timezone", "agenda")
+LISTED_AGENDA_LENGTH = 250  # a host's meeting list cuts each agenda there
 
 
 def drifted_fields(sent, held):
@@ -30,3 +31,14 @@ def _normal(key, value):
     if key == "agenda":
         return (value or "").strip()
     return value
+
+
+def listing_differs(sent, listed):
+    """Whether a row of the host's meeting list shows drift from Odoo's last payload `sent`.
+
+    A row holds the compared fields but no settings, and the agenda cut at 250 characters: a row that
+    agrees leaves only settings unchecked, which Zoom's `meeting.updated` webhook flags."""
+    compared = {key: sent[key] for key in (*COMPARED_KEYS, "recurrence") if key in sent}
+    if "agenda" in compared:
+        compared["agenda"] = (compared["agenda"] or "")[:LISTED_AGENDA_LENGTH]
+    return bool(drifted_fields(compared, listed))
