@@ -21,5 +21,6 @@ from . import calendar_attendee
 from . import zoom_reconciliation
 from . import zoom_meeting_registrants
 from . import zoom_reconciliation_registrants
+from . import zoom_reconciliation_after
 from . import zoom_user_token
 from . import zoom_oauth_state

@@ -3,6 +3,8 @@ from odoo import api, fields, models
 from ..utils.webhook import normalize_id
 from .zoom_meeting_webhook import parse_zoom_time
 
+REPORTED = "reported"  # the middle part of the key of a segment made from Zoom's participant list
+
 
 class ZoomAttendance(models.Model):
     """One stay of one participant in a Zoom meeting: from `participant_joined` to `participant_left`.
@@ -94,6 +96,7 @@ class ZoomAttendance(models.Model):
             values["join_time"] = parse_zoom_time(person.get("join_time"))
         values = {name: value for name, value in values.items() if value}
         segment = self.search([("meeting_id", "=", meeting.id), ("segment_key", "=", key)], limit=1)
+        segment = segment or self._reported_stay(meeting, identity)
         if segment:
             segment.write(values)
         else:
@@ -110,6 +113,61 @@ class ZoomAttendance(models.Model):
         if meeting.zoom_status == "ended":
             meeting._zoom_mark_attendance(segment.registration_id)
         return segment
+
+    # From Zoom's participant list (the reconciliation) ----------------------------------------------
+
+    @api.model
+    def _record_reported_stay(self, meeting, run_uuid, row):
+        """A stay of Zoom's past-participants list: completes the segment webhooks started, or creates the
+        one they missed. Returns the segment when it filled something, else an empty recordset."""
+        identity = {"instance_uuid": run_uuid, "participant_user_id": normalize_id(row.get("user_id"))}
+        values = {
+            "participant_name": row.get("name"),
+            "email": (row.get("user_email") or "").strip().lower(),
+            "registrant_id": row.get("registrant_id"),
+            "join_time": parse_zoom_time(row.get("join_time")),
+            "leave_time": parse_zoom_time(row.get("leave_time")),
+        }
+        values = {name: value for name, value in values.items() if value}
+        segment = self.search(
+            [
+                ("meeting_id", "=", meeting.id),
+                ("instance_uuid", "=", run_uuid),
+                ("participant_user_id", "=", identity["participant_user_id"]),
+            ],
+            limit=1,
+        )
+        if segment:
+            missing = {name: value for name, value in values.items() if not segment[name]}
+            if not missing.keys() & {"join_time", "leave_time"}:
+                return self.browse()
+            segment.write(missing)
+        else:
+            key = "|".join([run_uuid, REPORTED, identity["participant_user_id"]])
+            segment = self.create(
+                {
+                    "meeting_id": meeting.id,
+                    "segment_key": key,
+                    **identity,
+                    **values,
+                    **self._source_values(meeting),
+                }
+            )
+        segment._match_person()
+        return segment
+
+    @api.model
+    def _reported_stay(self, meeting, identity):
+        """The segment the reconciliation made for a stay whose webhook came late: completed, not doubled."""
+        return self.search(
+            [
+                ("meeting_id", "=", meeting.id),
+                ("instance_uuid", "=", identity["instance_uuid"]),
+                ("participant_user_id", "=", identity["participant_user_id"]),
+                ("segment_key", "=like", f"%|{REPORTED}|%"),
+            ],
+            limit=1,
+        )
 
     @api.model
     def _source_values(self, meeting):

@@ -22,6 +22,12 @@ class ZoomMeeting(models.Model):
     zoom_drift_note = fields.Text("Changes made in Zoom", copy=False)
     zoom_attendance_ids = fields.One2many("zoom.attendance", "meeting_id", string="Attendance")
     zoom_recording_ids = fields.One2many("zoom.recording", "meeting_id", string="Recordings")
+    zoom_run_checked_uuid = fields.Char(
+        "Run checked after the meeting",
+        copy=False,
+        readonly=True,
+        help="The Zoom run whose participants and recording the reconciliation has read.",
+    )
 
     # Status -----------------------------------------------------------------------------------------
 

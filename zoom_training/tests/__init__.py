@@ -8,6 +8,7 @@ from . import (
     test_install,
     test_meetings,
     test_reconciliation,
+    test_reconciliation_after,
     test_reconciliation_registrants,
     test_registrants,
     test_sandbox_boot,

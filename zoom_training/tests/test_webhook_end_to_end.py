@@ -15,10 +15,13 @@ HOST = "host@example.com"
 RUN_SECONDS = 480  # eight minutes: the sandbox's clock stays within the 300 s tolerance of Odoo's
 
 
-@tagged("post_install", "-at_install")
-class TestWebhookEndToEnd(WebhookCase, HttpCase):
-    """The sandbox runs a meeting; 50 registrants join through their personal links; Odoo ends with the
-    attendance that the timeline implies."""
+class MeetingRunCase(WebhookCase, HttpCase):
+    """A Zoom meeting in the sandbox linked to a training in Odoo, with registrants holding personal links,
+    ready to be run: people join and leave in the sandbox, Zoom's webhooks reach Odoo over HTTP."""
+
+    registrant_count = 50
+    training_start = datetime(2026, 12, 15, 13)
+    meeting_settings = {"approval_type": 0}
 
     def setUp(self):
         super().setUp()
@@ -28,8 +31,8 @@ class TestWebhookEndToEnd(WebhookCase, HttpCase):
         self.training = self.env["event.event"].create(
             {
                 "name": "Forklift safety",
-                "date_begin": datetime(2026, 12, 15, 13),
-                "date_end": datetime(2026, 12, 15, 14),
+                "date_begin": self.training_start,
+                "date_end": self.training_start + timedelta(hours=1),
             }
         )
         self.meeting = (
@@ -45,7 +48,7 @@ class TestWebhookEndToEnd(WebhookCase, HttpCase):
                 }
             )
         )
-        self.registrations = [self.register(number) for number in range(50)]
+        self.registrations = [self.register(number) for number in range(self.registrant_count)]
         # Read now: while deliveries are in flight, the requests own the test cursor.
         self.join_urls = [registration.zoom_join_url for registration in self.registrations]
         self.env.flush_all()
@@ -57,7 +60,7 @@ class TestWebhookEndToEnd(WebhookCase, HttpCase):
             "type": 2,
             "start_time": "2026-12-15T13:00:00Z",
             "duration": 60,
-            "settings": {"approval_type": 0},
+            "settings": dict(self.meeting_settings),
         }
 
     def zoom_api(self, method, path, **kwargs):
@@ -93,6 +96,12 @@ class TestWebhookEndToEnd(WebhookCase, HttpCase):
     def leave(self, present, numbers):
         for number in numbers:
             self.sandbox.leave(self.zoom_id, present.pop(number))
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEndToEnd(MeetingRunCase):
+    """The sandbox runs a meeting; 50 registrants join through their personal links; Odoo ends with the
+    attendance that the timeline implies."""
 
     def test_fifty_participants_end_with_the_right_attendance(self):
         always, rejoin_soon, rejoin_late, late, absent = (
