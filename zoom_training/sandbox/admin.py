@@ -123,9 +123,8 @@ class AdminApi:
         return {"enabled": limits.enabled, "plan": limits.plan}
 
     def add_fault(self, body):
-        options = {
-            key: body[key] for key in ("operation", "status", "seconds", "count", "rate") if key in body
-        }
+        names = ("operation", "status", "seconds", "count", "rate", "after")
+        options = {key: body[key] for key in names if key in body}
         return self.sandbox.faults.add(body["kind"], **options).as_dict()
 
     def clear_faults(self, _body):

@@ -130,6 +130,8 @@ class SandboxApp:
             elif rule.kind == faults.STORM_429:
                 error = self.sandbox.limits.per_second_error(category or "Light")
                 return json_response(error.status, error.body(), error.headers)
+            elif rule.kind == faults.REVOKE_TOKENS:
+                self.sandbox.oauth.revoke_all_tokens()
         return None
 
     @staticmethod

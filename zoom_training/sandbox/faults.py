@@ -9,7 +9,8 @@ LATENCY = "latency"
 TIMEOUT = "timeout"
 DROP = "drop"
 STORM_429 = "storm_429"
-KINDS = (FAIL, LATENCY, TIMEOUT, DROP, STORM_429)
+REVOKE_TOKENS = "revoke_tokens"  # every access token revoked just before the call: it answers 124
+KINDS = (FAIL, LATENCY, TIMEOUT, DROP, STORM_429, REVOKE_TOKENS)
 
 
 @dataclass
@@ -20,6 +21,7 @@ class FaultRule:
     seconds: float = 0.0
     count: int | None = None  # remaining firings; None = until cleared
     rate: float = 1.0
+    after: int = 0  # matching calls let through untouched before the rule starts firing
 
     def matches(self, operation_id):
         if self.operation is None:
@@ -64,6 +66,9 @@ class FaultInjector:
     def storm_429(self, count, operation=None):
         return self.add(STORM_429, operation=operation, count=count)
 
+    def revoke_tokens(self, operation=None, after=0, count=1):
+        return self.add(REVOKE_TOKENS, operation=operation, after=after, count=count)
+
     def clear(self):
         with self._lock:
             self._rules.clear()
@@ -73,7 +78,11 @@ class FaultInjector:
         fired = []
         with self._lock:
             for rule in list(self._rules):
-                if rule.matches(operation_id) and self._random.random() < rule.rate:
+                if not rule.matches(operation_id):
+                    continue
+                if rule.after > 0:
+                    rule.after -= 1
+                elif self._random.random() < rule.rate:
                     fired.append(rule)
                     self._use_up(rule)
         return fired

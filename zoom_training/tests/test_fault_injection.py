@@ -6,10 +6,10 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .test_meetings import ZoomMeetingCase
+from .test_registrants import ZoomRegistrantCase
 
 
-@tagged("post_install", "-at_install")
-class TestFaultInjection(ZoomMeetingCase):
+class SettlingJobs:
     def perform_until_settled(self, trap, rounds=5):
         """queue_job's retries, compressed: failed jobs run again until none is left."""
         jobs = list(trap.enqueued_jobs)
@@ -27,6 +27,9 @@ class TestFaultInjection(ZoomMeetingCase):
                 return
         self.fail(f"{len(jobs)} jobs still failing after {rounds} rounds")
 
+
+@tagged("post_install", "-at_install")
+class TestFaultInjection(SettlingJobs, ZoomMeetingCase):
     def outage_meetings(self):
         return [meeting for meeting in self.sandbox.meetings() if meeting.topic.startswith("Outage training")]
 
@@ -76,3 +79,59 @@ class TestFaultInjection(ZoomMeetingCase):
         self.assertEqual(event.zoom_sync_state, "synced")
         self.assertEqual(self.zoom_calls("meetingCreate"), 3)
         self.assertEqual(len([m for m in self.sandbox.meetings() if m.topic == "Storm training"]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestRegistrantFaults(SettlingJobs, ZoomRegistrantCase):
+    def assert_zoom_agrees(self, training):
+        """Zoom's approved registrants are Odoo's registered ones, each once, with the same ids."""
+        approved = self.zoom_registrants(training, "approved")
+        emails = [registrant.email for registrant in approved]
+        self.assertEqual(len(emails), len(set(emails)), "someone registered twice in Zoom")
+        registered = training.registration_ids.filtered(lambda r: r.zoom_sync_state == "synced")
+        self.assertEqual(sorted(emails), sorted(registered.mapped("email")))
+        ids = {registrant.email: registrant.id for registrant in approved}
+        for registration in registered:
+            self.assertEqual(ids[registration.email], registration.zoom_registrant_id)
+
+    def test_a_token_revoked_in_the_middle_of_a_batch_loses_nobody(self):
+        training = self.zoom_training("Token revoked mid-batch", kind="webinar")
+        self.sandbox.faults.revoke_tokens(operation="addBatchWebinarRegistrants", after=3)
+        self.sandbox.requests.clear()
+        registrations = self.sync(lambda: self.register(training, 300, prefix="revoked"))
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+        self.assert_zoom_agrees(training)
+        self.assertEqual(len(self.zoom_registrants(training)), 300)
+        refused = self.sandbox.requests.count(operation="addBatchWebinarRegistrants", status=401)
+        self.assertEqual(refused, 1, "the 4th batch met the revoked token")
+        self.assertEqual(self.zoom_calls("addBatchWebinarRegistrants"), 11, "10 batches and the one replay")
+        self.assertEqual(self.zoom_calls("oauthToken"), 1, "one new token, fetched once")
+
+    def test_registrations_made_during_half_an_hour_without_zoom_all_reach_it_once(self):
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.max_retries", 0)
+        training = self.zoom_training("Registrations during the outage")
+        before = self.sync(lambda: self.register(training, 5, prefix="before"))
+        self.sandbox.faults.fail(503)
+        with trap_jobs() as trap:
+            during = self.register(training, 40, prefix="during")
+            before[0].email = "before0-new@example.com"
+            before[1].action_cancel()
+            during[2].action_cancel()
+            postponed = 0
+            for job in trap.enqueued_jobs:
+                try:
+                    job.perform()
+                except RetryableJobError:
+                    postponed += 1
+            self.assertGreater(postponed, 0, "the registrant sync waits for Zoom")
+            self.sandbox.clock.advance(30 * 60)
+            self.sandbox.faults.clear()
+            self.forget_tokens()
+            self.perform_until_settled(trap)
+        self.assert_zoom_agrees(training)
+        emails = {registrant.email for registrant in self.zoom_registrants(training, "approved")}
+        self.assertEqual(len(emails), 5 + 40 - 2)
+        self.assertIn("before0-new@example.com", emails)
+        self.assertNotIn("before0@example.com", emails)
+        self.assertNotIn(before[1].email, emails)
+        self.assertNotIn(during[2].email, emails)

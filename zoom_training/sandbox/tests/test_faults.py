@@ -54,6 +54,14 @@ def test_429_storm(client, sandbox):
     assert first.headers["X-RateLimit-Category"] == "Medium"
 
 
+def test_tokens_revoked_after_some_calls(client, sandbox):
+    sandbox.faults.revoke_tokens(operation="userSettings", after=2)
+    first, second, third = (client.get("/users/me/settings") for _ in range(3))
+    assert (first.status_code, second.status_code, third.status_code) == (200, 200, 401)
+    assert third.json()["code"] == 124
+    assert sandbox.faults.rules == [], "fired once"
+
+
 def test_token_endpoint_faults(sandbox):
     sandbox.faults.fail(503, operation="oauthToken", count=1)
     auth = ("sandbox_client_id", "sandbox_client_secret")
