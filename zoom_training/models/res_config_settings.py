@@ -42,6 +42,7 @@ class ResConfigSettings(models.TransientModel):
     zoom_required_scopes = fields.Char(compute="_compute_zoom_connection")
     zoom_calls_paused = fields.Boolean(compute="_compute_zoom_circuit")
     zoom_circuit_message = fields.Char(compute="_compute_zoom_circuit")
+    zoom_host_budget_message = fields.Char("Hosts' daily budget", compute="_compute_zoom_host_budget")
 
     zoom_webinars_enabled = fields.Boolean(related="company_id.zoom_webinars_enabled", readonly=False)
     zoom_emails_enabled = fields.Boolean(related="company_id.zoom_emails_enabled", readonly=False)
@@ -182,6 +183,21 @@ class ResConfigSettings(models.TransientModel):
     def action_zoom_test_connection(self):
         self.execute()
         return self._zoom_account().action_test_connection()
+
+    @api.depends("company_id")
+    def _compute_zoom_host_budget(self):
+        Budget = self.env["zoom.host.budget"].sudo()
+        limit = Budget._daily_limit()
+        for settings in self:
+            spent = Budget._spent_today(settings.company_id)
+            settings.zoom_host_budget_message = (
+                "; ".join(
+                    self.env._("%(host)s: %(used)s of %(limit)s", host=host, used=used, limit=limit)
+                    for host, used in spent.items()
+                )
+                if spent
+                else _("No meeting created or updated in Zoom today.")
+            )
 
     @api.depends("company_id")
     def _compute_zoom_circuit(self):

@@ -168,7 +168,10 @@ class ZoomMeeting(models.Model):
             self._zoom_update_from_answer(client.get(f"/{self.kind}s/{existing['id']}"), {})
             return self._zoom_update(payload)
         # Not replayed by the client: a lost answer is found again by the next attempt, never re-created.
-        answer = client.post(f"/users/{user_ref}/{self.kind}s", json=payload, retry_unsafe=False)
+        answer = self._zoom_host_call(
+            host_email,
+            lambda: client.post(f"/users/{user_ref}/{self.kind}s", json=payload, retry_unsafe=False),
+        )
         self.update_count += 1
         self._zoom_update_from_answer(answer, payload)
         return answer
@@ -178,12 +181,26 @@ class ZoomMeeting(models.Model):
             return None
         changes = changed_part(json.loads(self.last_payload or "{}"), payload)
         if changes:
-            self._client().patch(f"/{self.kind}s/{self.zoom_id}", json=changes)
+            self._zoom_host_call(
+                self.host_email, lambda: self._client().patch(f"/{self.kind}s/{self.zoom_id}", json=changes)
+            )
             self.update_count += 1
             if "recurrence" in changes or "start_time" in changes:
                 self.occurrence_state = False  # Zoom regenerated the occurrences: read them again
         self.write({"last_payload": json.dumps(payload), "last_payload_hash": payload_hash(payload)})
         return changes
+
+    def _zoom_host_call(self, host_email, send):
+        """A create or update: one of the host's daily ones, reserved before it goes out."""
+        budget = self.env["zoom.host.budget"]
+        if host_email:
+            budget._reserve(self.company_id, host_email)
+        try:
+            return send()
+        except ZoomRateLimited as error:
+            if error.is_daily and host_email:
+                budget._use_up(self.company_id, host_email)
+            raise
 
     def _zoom_update_from_answer(self, answer, sent_payload):
         self.write(

@@ -164,7 +164,10 @@ class ZoomReconciliation(models.Model):
         if not drifted:
             return self._note(meeting, "ok", "")
         try:
-            meeting._client().patch(f"/{meeting.kind}s/{meeting.zoom_id}", json=drifted)
+            meeting._zoom_host_call(
+                meeting.host_email,
+                lambda: meeting._client().patch(f"/{meeting.kind}s/{meeting.zoom_id}", json=drifted),
+            )
         except (ZoomError, UserError) as error:
             return self._note(
                 meeting,

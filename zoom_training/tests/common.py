@@ -58,3 +58,4 @@ class ZoomSandboxCase:
         ZoomTokenStore.forget_all(self.registry)
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM zoom_breaker")  # shared the same way: a pause must not outlive its test
+            cr.execute("DELETE FROM zoom_host_budget")  # and the hosts' daily counts

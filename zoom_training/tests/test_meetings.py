@@ -299,6 +299,52 @@ class TestMeetingHosts(ZoomMeetingCase):
 
 @tagged("post_install", "-at_install")
 class TestMeetingFaults(ZoomMeetingCase):
+    def pass_utc_midnight(self):
+        """Odoo's count of the hosts' calls belongs to yesterday now (it is kept on a committed cursor)."""
+        with self.registry.cursor() as cr:
+            cr.execute("UPDATE zoom_host_budget SET day = day - 1")
+
+    def test_the_hosts_daily_budget_is_counted_in_odoo_and_never_exceeded(self):
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.host_daily_limit", "2")
+        with trap_jobs() as trap:
+            events = [self.calendar_event(name=f"Budget training {n}") for n in range(3)]
+            self.run_jobs(trap)
+        self.assertEqual(self.zoom_calls("meetingCreate"), 2, "the third never reached Zoom")
+        waiting = events[2].zoom_meeting_id
+        self.assertEqual(waiting.sync_state, "quota")
+        self.assertEqual((waiting.quota_until.hour, waiting.quota_until.minute), (0, 0))
+        self.assertIn("host@example.com has made the 2 meeting creations and updates", waiting.sync_error)
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.zoom_host_budget_message, "host@example.com: 2 of 2")
+        requeued = trap.enqueued_jobs[-1]
+        self.assertEqual(requeued.eta, waiting.quota_until)
+
+        self.pass_utc_midnight()
+        requeued.perform()
+        self.assertEqual(waiting.sync_state, "synced")
+        self.assertEqual(self.zoom_calls("meetingCreate"), 3)
+        self.assertEqual(self.in_zoom(events[2]).topic, "Budget training 2")
+
+    def test_zooms_own_daily_answer_stops_the_host_for_the_rest_of_the_day(self):
+        with trap_jobs() as trap:
+            first = self.calendar_event(name="Before Zoom's limit")
+            self.run_jobs(trap)
+        self.sandbox.limits.enabled = True
+        self.sandbox.limits.host_daily_limit = 0
+        self.addCleanup(setattr, self.sandbox.limits, "enabled", False)
+        self.addCleanup(setattr, self.sandbox.limits, "host_daily_limit", 100)
+        with trap_jobs() as trap:
+            first.name = "Refused by Zoom"
+            second = self.calendar_event(name="Never sent")
+            self.run_jobs(trap)
+        self.assertEqual(first.zoom_meeting_id.sync_state, "quota")
+        self.assertEqual(second.zoom_meeting_id.sync_state, "quota")
+        self.assertEqual(
+            self.zoom_calls("meetingUpdate") + self.zoom_calls("meetingCreate"),
+            2,
+            "the first 429 stops the host: the other call waits in Odoo",
+        )
+
     def test_the_daily_host_quota_waits_until_midnight_utc_and_recovers(self):
         with trap_jobs() as trap:
             event = self.calendar_event()
@@ -324,6 +370,7 @@ class TestMeetingFaults(ZoomMeetingCase):
 
         self.sandbox.clock.advance(24 * 3600)
         self.addCleanup(self.sandbox.limits.reset)
+        self.pass_utc_midnight()
         meeting._zoom_push()
         self.assertEqual(meeting.sync_state, "synced")
         self.assertEqual(self.in_zoom(event).topic, "Renamed twice")
