@@ -155,11 +155,21 @@ def tables(results):
         out.append(
             table(
                 "4. Daily reconciliation (bound = M + ceil(R/300) reads)",
-                ["M meetings", "R registrants", "Zoom calls", "bound", "calls/bound", "wall s", "load"],
+                [
+                    "M meetings",
+                    "R registrants",
+                    "hosts",
+                    "Zoom calls",
+                    "bound",
+                    "calls/bound",
+                    "wall s",
+                    "load",
+                ],
                 [
                     [
                         r["meetings"],
                         r["registrants"],
+                        r.get("hosts", 1),
                         r["calls"],
                         r["bound"],
                         r["ratio"],

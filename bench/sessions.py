@@ -13,10 +13,12 @@ from helpers import (
     wait_queue_idle,
     wait_synced,
 )
-from stack import say
+from stack import env, say, wait_for
 
 BURST_EDITS = 20
-RECONCILE_MEETINGS = 20
+RECONCILE_MEETINGS = int(env("BENCH_RECONCILE_MEETINGS", "200"))
+RECONCILE_REGISTRANTS = int(env("BENCH_RECONCILE_REGISTRANTS", "6000"))
+HOST_MEETINGS = 90  # meetings per host: under Zoom's 100 creates and updates a host may make a day
 SAVE_SAMPLES = 15
 REGISTRANTS_PAGE = 300
 
@@ -53,36 +55,97 @@ def _edit(i):
 
 
 def reconciliation(odoo, sandbox):
-    say(f"reconciliation: {RECONCILE_MEETINGS} more trainings with Zoom meetings, then the daily run")
-    event_ids = create_trainings(odoo, [f"Reconciled training {i}" for i in range(RECONCILE_MEETINGS)])
-    wait_synced(odoo, event_ids, timeout=240)
-    wait_queue_idle(odoo)
-    zoom_ids = [
-        row["zoom_id"]
-        for row in odoo.call("zoom.meeting", "search_read", [("sync_state", "=", "synced")], ["zoom_id"])
+    """M trainings with R registrants spread evenly over them, across hosts (each host may create 100
+    meetings a day), then the daily run: Zoom calls against the bound M + ceil(R / 300)."""
+    meetings, registrants = RECONCILE_MEETINGS, RECONCILE_REGISTRANTS
+    say(f"reconciliation: {meetings} trainings with Zoom meetings, {registrants} registrants, the daily run")
+    hosts = bench_hosts(odoo, sandbox, math.ceil(meetings / HOST_MEETINGS))
+    values = [
+        dict(
+            training_values(f"Reconciled training {i}", "meeting", days_ahead=2),
+            user_id=hosts[i % len(hosts)],
+        )
+        for i in range(meetings)
     ]
+    event_ids = []
+    for start in range(0, meetings, 50):
+        event_ids += odoo.call("event.event", "create", values[start : start + 50])
+    wait_synced(odoo, event_ids, timeout=900)
+    per_training = registrants // meetings
+    for n, event_id in enumerate(event_ids):
+        odoo.call(
+            "event.registration",
+            "create",
+            [
+                {
+                    "event_id": event_id,
+                    "name": f"Trainee {k}",
+                    "email": f"rec{n}.{k}@example.com",
+                    "state": "open",
+                }
+                for k in range(per_training)
+            ],
+        )
+    wait_registrants_synced(odoo, event_ids, per_training * meetings)
+    wait_queue_idle(odoo, timeout=900)
+    synced = odoo.call("zoom.meeting", "search_read", [("sync_state", "=", "synced")], ["zoom_id"])
+    zoom_ids = {row["zoom_id"] for row in synced}  # the other scenarios' sessions are checked too
     state = {str(meeting["id"]): meeting for meeting in sandbox.admin("GET", "state")["meetings"]}
-    registrants = sum(state[zoom_id]["registrants"] for zoom_id in zoom_ids if zoom_id in state)
+    held = sum(state[zoom_id]["registrants"] for zoom_id in zoom_ids if zoom_id in state)
     cron_id = odoo.ref("zoom_training.ir_cron_zoom_reconcile")
     sandbox.clear_log()
     load = load_average()
     with Timer() as run:
         odoo.call("ir.cron", "method_direct_trigger", [cron_id])
     log = sandbox.requests_log()
-    reads = [entry for entry in log if entry["method"] == "GET"]
-    bound = len(zoom_ids) + math.ceil(registrants / REGISTRANTS_PAGE)
-    report = odoo.call("zoom.reconciliation", "search_read", [], ["meeting_count"], limit=1, order="id desc")
+    bound = len(zoom_ids) + math.ceil(held / REGISTRANTS_PAGE)
+    report = odoo.call(
+        "zoom.reconciliation",
+        "search_read",
+        [],
+        ["meeting_count", "repaired_count"],
+        limit=1,
+        order="id desc",
+    )
+    operations = {}
+    for entry in log:
+        operations[entry["operation"]] = operations.get(entry["operation"], 0) + 1
     return {
         "meetings": len(zoom_ids),
-        "registrants": registrants,
+        "registrants": held,
+        "hosts": len(hosts),
         "calls": len(log),
-        "reads": len(reads),
+        "operations": operations,
         "bound": bound,
         "ratio": len(log) / bound,
         "wall_s": run.seconds,
         "checked": report[0]["meeting_count"] if report else 0,
+        "repaired": report[0]["repaired_count"] if report else 0,
         "load": load,
     }
+
+
+def bench_hosts(odoo, sandbox, count):
+    """Odoo users who are licensed hosts in the sandbox."""
+    ids = []
+    for k in range(count):
+        email = f"bench.host{k}@example.com"
+        sandbox.admin("POST", "users", {"email": email, "type": "licensed"})
+        found = odoo.call("res.users", "search", [("login", "=", email)])
+        ids += found or [
+            odoo.call("res.users", "create", {"name": f"Bench host {k}", "login": email, "email": email})
+        ]
+    return ids
+
+
+def wait_registrants_synced(odoo, event_ids, expected, timeout=900):
+    domain = [("event_id", "in", event_ids), ("zoom_sync_state", "=", "synced")]
+    wait_for(
+        lambda: odoo.call("event.registration", "search_count", domain) >= expected,
+        timeout,
+        f"{expected} registrants synced",
+        interval=1,
+    )
 
 
 def save_cost(odoo):
