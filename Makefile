@@ -1,10 +1,11 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test bench setup lint clean help
+.PHONY: run test bench screenshots setup lint clean help
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
+	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
 	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 2 workers (tables, bench/results/)"
 
 run:
@@ -15,6 +16,9 @@ test:
 
 bench:
 	@bash bench/run.sh
+
+screenshots:
+	@bash scripts/screenshots.sh
 
 setup:
 	@bash scripts/setup.sh

@@ -39,6 +39,20 @@ ensure_db_role() {
     fi
 }
 
+ensure_chromium() {
+    # The browser tours of `make test` run in Debian's Chromium; Odoo looks for it on PATH.
+    if command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null; then
+        return
+    fi
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        say "installing Chromium for the browser tours (apt-get install chromium)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null \
+            || die "apt-get could not install chromium; install it (or Google Chrome) and run again."
+    else
+        die "Chromium is missing: the browser tours need it. Install Debian's chromium (sudo apt-get install chromium) and run again."
+    fi
+}
+
 site_addons() {
     "$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"] + "/odoo/addons")'
 }

@@ -30,3 +30,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
 fi
 
 ensure_db_role
+ensure_chromium

@@ -33,6 +33,9 @@
         "views/zoom_user_oauth_templates.xml",
     ],
     "demo": ["demo/zoom_training_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["zoom_training/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": True,
 }

@@ -1,0 +1,146 @@
+/** @odoo-module **/
+/* The product as its users see it, in a real browser, against the Zoom sandbox (tests/test_tours.py). */
+
+import { registry } from "@web/core/registry";
+
+const tours = registry.category("web_tour.tours");
+
+tours.add("zoom_training_admin_connects", {
+    url: "/odoo/settings#zoom_training",
+    steps: () => [
+        {
+            content: "Enter the Server-to-Server OAuth app's account id",
+            trigger: "div[name='zoom_account_id'] input",
+            run: "edit sandbox_account",
+        },
+        {
+            content: "Its client id",
+            trigger: "div[name='zoom_client_id'] input",
+            run: "edit sandbox_client_id",
+        },
+        {
+            content: "Its client secret",
+            trigger: "div[name='zoom_client_secret'] input",
+            run: "edit sandbox_client_secret",
+        },
+        {
+            content: "And the webhook secret token",
+            trigger: "div[name='zoom_webhook_secret_token'] input",
+            run: "edit sandbox_webhook_secret",
+        },
+        {
+            content: "Test the connection (what was typed is saved first)",
+            trigger: "button[name='action_zoom_test_connection']",
+            run: "click",
+        },
+        {
+            content: "Zoom answered: the user the app acts as is named",
+            trigger: ".o_notification:contains(Connected to Zoom as host@example.com)",
+        },
+        {
+            content: "The settings show the connection as working",
+            trigger: "div[name='zoom_connection_message']:contains(host@example.com)",
+        },
+    ],
+});
+
+tours.add("zoom_training_admin_wrong_secret", {
+    url: "/odoo/settings#zoom_training",
+    steps: () => [
+        {
+            content: "A client secret with a typo",
+            trigger: "div[name='zoom_client_secret'] input",
+            run: "edit not_the_secret",
+        },
+        {
+            content: "Test the connection (what was typed is saved first)",
+            trigger: "button[name='action_zoom_test_connection']",
+            run: "click",
+        },
+        {
+            content: "The failure is said in plain words, with what to check",
+            trigger: ".o_notification:contains(Client secret)",
+        },
+    ],
+});
+
+tours.add("zoom_training_trainer_schedules_webinar", {
+    url: "/odoo/action-event.action_event_view/new",
+    steps: () => [
+        {
+            content: "Name the training",
+            trigger: "div[name='name'] textarea, div[name='name'] input",
+            run: "edit Tour webinar: safe lifting",
+        },
+        {
+            content: "Choose Zoom Webinar as video conference",
+            trigger: "div[name='zoom_conference'] select",
+            run: 'select "webinar"',
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved: Zoom's side is being prepared",
+            trigger: ".o_form_saved div[name='zoom_sync_state']",
+        },
+    ],
+});
+
+tours.add("zoom_training_trainer_sees_join_link", {
+    steps: () => [
+        {
+            content: "The training shows it is in Zoom",
+            trigger: "div[name='zoom_sync_state'] .badge:contains(Synced)",
+        },
+        {
+            content: "And the webinar's join link",
+            trigger: "div[name='zoom_join_url']:contains(/w/)",
+        },
+    ],
+});
+
+tours.add("zoom_training_trainee_joins", {
+    url: "/my/trainings",
+    steps: () => [
+        {
+            content: "The trainee's trainings, each with its Join button",
+            trigger: "tr:contains(Tour training: first aid) a.btn:contains(Join)[href*='/zoom/join/']",
+        },
+    ],
+});
+
+tours.add("zoom_training_trainee_sees_requirements", {
+    url: "/my/trainings",
+    steps: () => [
+        {
+            content: "Access validation holds the Join back and says why",
+            trigger: "tr:contains(Tour training: validated) a.btn:contains(See requirements)",
+            run: "click",
+        },
+        {
+            content: "What is still missing, in words",
+            trigger: "h4:contains(See requirements)",
+        },
+    ],
+});
+
+tours.add("zoom_training_admin_reads_attendance", {
+    steps: () => [
+        {
+            content: "Attendance comes grouped by training: open the one that took place",
+            trigger: ".o_group_header:contains(Forklift safety)",
+            run: "click",
+        },
+        {
+            content: "Who attended, matched to their registration, and for how long",
+            trigger: ".o_list_view .o_data_row:contains(Trainee 00):contains(4.0)",
+        },
+        {
+            content: "The one who left half way",
+            trigger: ".o_list_view .o_data_row:contains(Trainee 02):contains(2.0)",
+        },
+    ],
+});

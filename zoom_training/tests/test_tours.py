@@ -1,0 +1,190 @@
+"""The product in a real browser (headless Chromium) against the Zoom sandbox: what an administrator, a
+trainer and a trainee see. With ZOOM_TRAINING_SCREENSHOTS=<folder> set (`make screenshots`), each tour leaves
+a screenshot of the screen it ends on, the ones the README shows."""
+
+import base64
+import os
+import re
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser, _find_executable
+
+from odoo.addons.queue_job.job import Job
+
+from .common import ZoomSandboxCase
+from .test_registrants import ZoomJoinCase
+from .test_webhook_end_to_end import MeetingRunCase
+
+SCREENSHOTS_ENV = "ZOOM_TRAINING_SCREENSHOTS"
+SCREENSHOTS = {  # README's pictures, each the last screen of a tour
+    "settings_connected": "Settings → Zoom after Test connection",
+    "training_join_link": "A training with its Zoom Webinar and join link",
+    "portal_join": "The trainee's portal with the Join button",
+    "portal_requirements": "Access validation: See requirements",
+    "attendance": "Attendance after a meeting",
+}
+
+
+class TourCase(HttpCase):
+    @contextmanager
+    def screenshot(self, name):
+        """The tour's last screen saved as <name>.png when screenshots are asked for."""
+        folder = os.environ.get(SCREENSHOTS_ENV)
+        if not folder:
+            yield
+            return
+        assert name in SCREENSHOTS, name
+        original_stop = ChromeBrowser.stop
+
+        def capture_then_stop(browser):
+            answer = browser._websocket_request(
+                "Page.captureScreenshot", params={"format": "png"}, timeout=20
+            )
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            (Path(folder) / f"{name}.png").write_bytes(base64.b64decode(answer["data"]))
+            original_stop(browser)
+
+        with patch.object(ChromeBrowser, "stop", capture_then_stop):
+            yield
+
+    def perform_pending_jobs(self):
+        """What queue_job's runner would do after the request: the jobs it left, in order."""
+        self.env.invalidate_all()
+        for _round in range(5):
+            pending = self.env["queue.job"].sudo().search([("state", "=", "pending")], order="id")
+            if not pending:
+                return
+            for record in pending:
+                Job.load(self.env, record.uuid).perform()
+                record.state = "done"
+            self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestTheBrowserIsThere(TourCase):
+    """Without Chromium or websocket-client Odoo skips every tour with a mere warning: fail loudly instead."""
+
+    def test_chromium_and_websocket_client_are_installed(self):
+        try:
+            import websocket  # noqa: F401  (what Odoo's ChromeBrowser talks through)
+        except ImportError:
+            self.fail("websocket-client is missing from the virtualenv: run `make setup`.")
+        try:
+            self.assertTrue(_find_executable())
+        except Exception:  # Odoo raises a bare Exception when no Chrome is found
+            self.fail("No Chromium found: `apt-get install chromium` (scripts/setup.sh does it as root).")
+
+    def test_every_screenshot_of_the_readme_comes_from_a_tour(self):
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+        shown = set(re.findall(r"docs/screenshots/([a-z_]+)\.png", readme))
+        self.assertEqual(shown, set(SCREENSHOTS), "README and tours disagree on the screenshots")
+        folder = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        missing = [name for name in SCREENSHOTS if not (folder / f"{name}.png").is_file()]
+        self.assertFalse(missing, "run `make screenshots`")
+
+
+@tagged("post_install", "-at_install")
+class TestAdminTours(ZoomSandboxCase, TourCase):
+    def setUp(self):
+        super().setUp()
+        self.point_odoo_at_sandbox(self.env)
+        self.forget_tokens()
+
+    def test_an_admin_connects_zoom_and_tests_the_connection(self):
+        with self.screenshot("settings_connected"):
+            self.start_tour("/odoo/settings#zoom_training", "zoom_training_admin_connects", login="admin")
+        account = self.env["zoom.account"]._for_company(self.env.company)
+        self.assertEqual(account.connection_state, "connected")
+        self.assertEqual(account.client_id, "sandbox_client_id")
+
+    def test_a_wrong_secret_is_explained_in_plain_words(self):
+        self.connect_company(self.env)
+        self.start_tour("/odoo/settings#zoom_training", "zoom_training_admin_wrong_secret", login="admin")
+        account = self.env["zoom.account"]._for_company(self.env.company)
+        self.assertEqual(account.connection_state, "error")
+
+
+@tagged("post_install", "-at_install")
+class TestTrainerTour(ZoomSandboxCase, TourCase):
+    def setUp(self):
+        super().setUp()
+        self.connect_company(self.env)
+        self.forget_tokens()
+        self.env.company.zoom_webinars_enabled = True
+        self.trainer = new_test_user(
+            self.env,
+            login="zoom_tour_trainer",
+            email="host@example.com",
+            groups="base.group_user,event.group_event_user",
+        )
+
+    def test_a_trainer_schedules_a_webinar_and_sees_its_join_link(self):
+        self.start_tour(
+            "/odoo/action-event.action_event_view/new",
+            "zoom_training_trainer_schedules_webinar",
+            login="zoom_tour_trainer",
+        )
+        training = self.env["event.event"].search([("name", "=", "Tour webinar: safe lifting")])
+        self.assertEqual(training.zoom_conference, "webinar")
+        self.perform_pending_jobs()
+        self.assertTrue(training.zoom_meeting_id.zoom_id, training.zoom_meeting_id.sync_error)
+        self.assertEqual(self.sandbox.meeting(int(training.zoom_meeting_id.zoom_id)).kind, "webinar")
+        with self.screenshot("training_join_link"):
+            self.start_tour(
+                f"/odoo/action-event.action_event_view/{training.id}",
+                "zoom_training_trainer_sees_join_link",
+                login="zoom_tour_trainer",
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestTraineeTours(ZoomJoinCase, TourCase):
+    def test_a_trainee_opens_the_portal_and_joins(self):
+        training = self.soon_training("Tour training: first aid")
+        registration = self.enrol(training)
+        with self.screenshot("portal_join"):
+            self.start_tour("/my/trainings", "zoom_training_trainee_joins", login="zoom_trainee")
+        answer = self.click_join(registration)
+        self.assertEqual(answer.status_code, 303)
+        self.assertTrue(answer.headers["Location"].startswith(self.sandbox.url), answer.headers["Location"])
+        self.assertEqual(answer.headers["Location"], registration.zoom_join_url)
+
+    def test_with_access_validation_the_trainee_sees_the_requirements(self):
+        training = self.soon_training("Tour training: validated", zoom_access_validation="on")
+        self.enrol(training, state="draft")
+        with self.screenshot("portal_requirements"):
+            self.start_tour("/my/trainings", "zoom_training_trainee_sees_requirements", login="zoom_trainee")
+
+
+@tagged("post_install", "-at_install")
+class TestAttendanceTour(MeetingRunCase, TourCase):
+    registrant_count = 4
+
+    def test_an_admin_reads_the_attendance_of_a_meeting_run_in_the_sandbox(self):
+        webhooks, clock = self.sandbox.webhooks, self.sandbox.clock
+        webhooks.url = self.webhook_url()
+        clock.set(datetime.now(timezone.utc) - timedelta(seconds=240))
+        self.sandbox.start_meeting(self.zoom_id)
+        present = self.join(range(3))
+        clock.advance(120)
+        self.leave(present, [2])
+        clock.advance(120)
+        self.sandbox.end_meeting(self.zoom_id)
+        self.assertTrue(webhooks.wait_idle(timeout=60))
+        for delivery in self.inbox(state="received"):
+            delivery._process()
+        self.assertEqual(self.meeting.zoom_status, "ended")
+        with self.screenshot("attendance"):
+            self.start_tour(
+                "/odoo/action-zoom_training.zoom_attendance_action",
+                "zoom_training_admin_reads_attendance",
+                login="admin",
+            )
+        self.assertEqual(
+            [r.state for r in self.registrations], ["done", "done", "open", "open"], fields.Datetime.now()
+        )
