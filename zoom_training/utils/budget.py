@@ -51,6 +51,7 @@ class RateBudget:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
+        self._daily = {}  # category → (remaining, reset instant), from Zoom's Daily-limit headers
 
     def acquire(self, category):
         """Seconds waited before the call may go."""
@@ -74,3 +75,27 @@ class RateBudget:
         self._tokens[category] = tokens
         self._stamp[category] = now
         return 0.0 if tokens >= 0 else -tokens / rate
+
+    # Daily quotas: what Zoom's answers say is left today, so that work waits instead of collecting 429s.
+
+    def note_daily(self, category, remaining, reset_at):
+        """Zoom's `X-RateLimit-Remaining` for a category's daily quota, valid until `reset_at` (UTC)."""
+        with self._lock:
+            for shared in _DAILY_POOLS.get(category, (category,)):
+                self._daily[shared] = (remaining, reset_at)
+
+    def daily_exhausted_until(self, category, now):
+        """The reset instant when today's quota of `category` is used up, else None."""
+        with self._lock:
+            remaining, reset_at = self._daily.get(category, (None, None))
+        if remaining is not None and remaining <= 0 and reset_at and now < reset_at:
+            return reset_at
+        return None
+
+    def daily_readings(self):
+        with self._lock:
+            return dict(self._daily)
+
+
+# Heavy and Resource-intensive calls draw on one daily quota (CONTRACT §4.1).
+_DAILY_POOLS = {HEAVY: (HEAVY, RESOURCE_INTENSIVE), RESOURCE_INTENSIVE: (HEAVY, RESOURCE_INTENSIVE)}

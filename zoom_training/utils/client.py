@@ -35,7 +35,7 @@ from .errors import (
 )
 from .oauth import DEFAULT_API_URL
 from .plain import _lt
-from .ratelimit import read_rate_limit_headers, utcnow
+from .ratelimit import DAILY, next_utc_midnight, read_rate_limit_headers, utcnow
 
 _logger = logging.getLogger(__name__)
 
@@ -202,7 +202,9 @@ class ZoomClient:
 
     def _send(self, method, path, token, params, json):
         if self._budget is not None:
-            self._budget.acquire(category_of(method, path))
+            category = category_of(method, path)
+            self._wait_for_daily_quota(category)
+            self._budget.acquire(category)
         url = self.base_url(token) + "/" + path.lstrip("/")
         headers = {"Authorization": f"Bearer {token.access_token}"}
         started = time.monotonic()
@@ -231,11 +233,31 @@ class ZoomClient:
             f" [{tracking}]" if tracking else "",
         )
 
+    def _wait_for_daily_quota(self, category):
+        """Zoom's answers said today's quota of this category is used up: no call until it resets."""
+        until = self._budget.daily_exhausted_until(category, self._clock())
+        if until is not None:
+            instant = until.strftime("%Y-%m-%d %H:%M UTC")
+            raise ZoomRateLimited(
+                f"daily {category} quota used up (from Zoom's headers)",
+                limit_type=DAILY,
+                retry_at=until,
+                category=category,
+                plain=_lt(
+                    "Zoom's daily quota of %(category)s calls is used up, as its last answers said; "
+                    "waiting until %(instant)s.",
+                    category=category,
+                    instant=instant,
+                ),
+            )
+
     def _record_rate_limits(self, headers):
         reading = read_rate_limit_headers(headers)
         if reading:
             category, state = reading
             self.rate_limits[category] = state
+            if self._budget is not None and state["type"] == DAILY and state["remaining"] is not None:
+                self._budget.note_daily(category, state["remaining"], next_utc_midnight(self._clock()))
 
     def _error(self, response):
         return error_from_response(

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from zoom_training.sandbox import ZoomSandbox
@@ -68,3 +70,13 @@ def test_paced_calls_get_no_429_where_unpaced_ones_do():
         with pytest.raises(ZoomRateLimited):
             for _call in range(8):
                 unpaced.get("/users/me")
+
+
+def test_heavy_and_resource_intensive_share_one_daily_quota():
+    now = datetime(2026, 11, 24, 10, tzinfo=timezone.utc)
+    midnight = datetime(2026, 11, 25, tzinfo=timezone.utc)
+    budget = RateBudget("pro")
+    budget.note_daily("Heavy", 0, midnight)
+    assert budget.daily_exhausted_until("Resource-intensive", now) == midnight
+    assert budget.daily_exhausted_until("Light", now) is None
+    assert budget.daily_exhausted_until("Heavy", midnight + timedelta(seconds=1)) is None, "reset"

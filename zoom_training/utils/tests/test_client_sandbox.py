@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from zoom_training.utils.budget import RateBudget
 from zoom_training.utils.client import ZoomClient
 from zoom_training.utils.errors import (
     ZoomAuthError,
@@ -324,3 +325,22 @@ def issued_tokens(sandbox):
 
 def fetch_with_wrong_secret(sandbox):
     fetch_s2s_token(sandbox.url, "sandbox_account", "sandbox_client_id", SECRET + "-wrong")
+
+
+def test_a_daily_quota_the_headers_say_is_used_up_stops_the_next_call_before_zoom(
+    sandbox, make_client, sleep
+):
+    sandbox.limits.enabled = True
+    sandbox.limits.plan = "free"  # Light: 6,000 calls a day, announced in each answer's headers
+    sandbox.limits._daily[("Light", sandbox.clock.today())] = 5998
+    client = make_client(budget=RateBudget("free", sleep=sleep))
+    client.get(f"/users/{HOST}")
+    client.get(f"/users/{HOST}")  # the answer says: 0 left today
+    sandbox.requests.clear()
+    with pytest.raises(ZoomRateLimited) as caught:
+        client.get(f"/users/{HOST}")
+    assert sandbox.requests.count() == 0, "the call never left"
+    assert caught.value.is_daily and caught.value.category == "Light"
+    assert caught.value.retry_at.hour == 0 and caught.value.retry_at > datetime.now(timezone.utc)
+    assert "daily quota of Light calls is used up" in caught.value.plain
+    client.get(f"/users/{HOST}/settings")  # Medium has its own quota: it goes on
