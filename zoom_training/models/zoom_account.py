@@ -19,6 +19,14 @@ _logger = logging.getLogger(__name__)
 _BUDGETS = {}  # (database, company, plan) -> RateBudget shared by this process's calls
 _BUDGETS_LOCK = threading.Lock()
 
+
+def forget_daily_quotas():
+    """What Zoom's headers said of today's quotas, forgotten (tests that change the Zoom account)."""
+    with _BUDGETS_LOCK:
+        for budget in _BUDGETS.values():
+            budget.forget_daily()
+
+
 DEFAULT_OAUTH_URL = "https://zoom.us"
 ENCRYPTION_KEY_OPTION = "zoom_training_encryption_key"
 ENCRYPTION_KEY_ENV = "ZOOM_TRAINING_ENCRYPTION_KEY"

@@ -6,6 +6,7 @@ from cryptography.fernet import Fernet
 
 from odoo.tools import config
 
+from ..models.zoom_account import forget_daily_quotas
 from ..models.zoom_token import ZoomTokenStore
 from ..sandbox import ZoomSandbox
 
@@ -56,6 +57,7 @@ class ZoomSandboxCase:
     def forget_tokens(self):
         """Tokens live in their own committed transactions (see ZoomTokenStore): forget them for real."""
         ZoomTokenStore.forget_all(self.registry)
+        forget_daily_quotas()
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM zoom_breaker")  # shared the same way: a pause must not outlive its test
             cr.execute("DELETE FROM zoom_host_budget")  # and the hosts' daily counts

@@ -92,6 +92,10 @@ class RateBudget:
             return reset_at
         return None
 
+    def forget_daily(self):
+        with self._lock:
+            self._daily.clear()
+
     def daily_readings(self):
         with self._lock:
             return dict(self._daily)

@@ -215,7 +215,7 @@ class ZoomClient:
         except TRANSPORT_ERRORS as exc:
             self._log_call(method, path, type(exc).__name__, started)
             raise
-        self._record_rate_limits(response.headers)
+        self._record_rate_limits(response.headers, response.ok)
         self._log_call(method, path, response.status_code, started, response)
         return response
 
@@ -251,12 +251,18 @@ class ZoomClient:
                 ),
             )
 
-    def _record_rate_limits(self, headers):
+    def _record_rate_limits(self, headers, success):
         reading = read_rate_limit_headers(headers)
         if reading:
             category, state = reading
             self.rate_limits[category] = state
-            if self._budget is not None and state["type"] == DAILY and state["remaining"] is not None:
+            # Only a success speaks for the account's quota: a daily 429 may be one host's or one person's.
+            if (
+                success
+                and self._budget is not None
+                and state["type"] == DAILY
+                and state["remaining"] is not None
+            ):
                 self._budget.note_daily(category, state["remaining"], next_utc_midnight(self._clock()))
 
     def _error(self, response):
