@@ -61,14 +61,17 @@ class ZoomSyncMixin(models.AbstractModel):
                 continue
             if not meeting.active:
                 meeting = record._zoom_create_meeting_record()
-            meeting.sync_state = "pending"
+            if meeting.sync_state != "pending":
+                meeting.sync_state = "pending"
             meeting._enqueue_push()
 
     def _zoom_create_meeting_record(self):
         self.ensure_one()
+        # Created inside the user's save: no chatter entry, follower or tracking for this technical record.
         meeting = (
             self.env["zoom.meeting"]
             .sudo()
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(
                 {
                     "name": self.display_name,
