@@ -32,6 +32,7 @@ class Settings:
         self.db = env("BENCH_DB", "zt_bench")
         self.odoo_port = int(env("BENCH_ODOO_PORT", "8569"))
         self.sandbox_port = int(env("BENCH_SANDBOX_PORT", "8591"))
+        self.workers = int(env("BENCH_WORKERS", "2"))
         self.odoo_src = env("ODOO_SRC", "/opt/odoo-18.0")
         self.pghost, self.pgport = env("PGHOST", "127.0.0.1"), env("PGPORT", "5432")
         self.db_user = env("ODOO_DB_USER", "odoo")
@@ -114,7 +115,7 @@ data_dir = {s.run_dir}/data
 http_interface = 127.0.0.1
 http_port = {s.odoo_port}
 gevent_port = {s.odoo_port + 3}
-workers = 2
+workers = {s.workers}
 max_cron_threads = 0
 server_wide_modules = base,web,queue_job
 logfile = {s.run_dir}/odoo.log
@@ -183,7 +184,7 @@ channels = root:2,root.zoom:1
         )
 
     def _start_odoo(self):
-        say(f"starting Odoo on {self.s.odoo_url} (2 workers, queue_job runner root:2,root.zoom:1)")
+        say(f"starting Odoo on {self.s.odoo_url} ({self.s.workers} workers, queue_job root:2,root.zoom:1)")
         self.processes.append(self._odoo())
         wait_for(lambda: _answers(f"{self.s.odoo_url}/web/login"), 90, "Odoo")
 
