@@ -1,1 +1,1 @@
-from . import join, user_oauth, webhook
+from . import join, user_oauth, webhook, webhook_fast_path

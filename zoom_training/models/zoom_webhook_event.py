@@ -12,6 +12,22 @@ from ..utils.webhook import normalize_id, parse_envelope
 _logger = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 30
+STORED_COLUMNS = (
+    "event", "event_ts", "event_at", "dedupe_key", "endpoint", "company_id", "account_id", "object_id",
+    "object_uuid", "body", "download_token", "signature_valid", "state", "error", "attempts",
+)  # fmt: skip
+INSERT_ONCE = (
+    "INSERT INTO zoom_webhook_event ({}, create_uid, write_uid, received_at, create_date, write_date) "
+    "SELECT {}, %(uid)s, %(uid)s, now, now, now FROM (SELECT now() AT TIME ZONE 'UTC' AS now) AS utc "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+).format(", ".join(STORED_COLUMNS), ", ".join(f"%({column})s" for column in STORED_COLUMNS))
+DRAIN_IDENTITY = "zoom-webhook-drain"
+DRAIN_BATCH = 500
+DRAIN_WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
+RETRY_SECONDS = (10, 60, 300, 900)  # after the 1st, 2nd, ... attempt
+MAX_ATTEMPTS = len(RETRY_SECONDS) + 1
+DRAIN_CREATION_LOCK = 0x5A00_3E61  # a PostgreSQL advisory lock key (any bigint unique to the addon)
+DRAIN_DELAY_SECONDS = 1  # a burst is drained by one job, after it rather than during it
 SESSION_HANDLERS = {
     "started": "_handle_started",
     "ended": "_handle_ended",
@@ -67,6 +83,7 @@ class ZoomWebhookEvent(models.Model):
     received_at = fields.Datetime(default=fields.Datetime.now, readonly=True, index=True)
     processed_at = fields.Datetime(readonly=True)
     attempts = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime("Next attempt", readonly=True)
 
     _sql_constraints = [
         ("dedupe_key_unique", "unique(dedupe_key)", "A Zoom delivery is stored once."),
@@ -81,36 +98,36 @@ class ZoomWebhookEvent(models.Model):
     @api.model
     def _store_delivery(self, envelope, raw_body, endpoint, company):
         """Stores a verified delivery once; returns (record, created). A concurrent or repeated delivery
-        of the same event hits the unique key and is not stored again."""
-        key = envelope.dedupe_key
-        existing = self.search([("dedupe_key", "=", key)], limit=1)
-        if existing:
-            return existing, False
+        of the same event meets the unique key and is not stored again. One INSERT, not the ORM's
+        create: this runs for every delivery of a burst while Zoom waits for the answer."""
         handled = self._is_handled(envelope.event)
         values = {
             "event": envelope.event,
             "event_ts": str(envelope.event_ts),
-            "event_at": _from_epoch_ms(envelope.event_ts),
-            "dedupe_key": key,
+            "event_at": _from_epoch_ms(envelope.event_ts) or None,
+            "dedupe_key": envelope.dedupe_key,
             "endpoint": endpoint,
             "company_id": company.id,
             "account_id": envelope.account_id,
             "object_id": envelope.object_id,
             "object_uuid": envelope.object_uuid,
             "body": _decoded(raw_body),
-            "download_token": envelope.download_token or False,
+            "download_token": envelope.download_token or None,
             "signature_valid": True,
             "state": "received" if handled else "ignored",
-            "error": False if handled else _("Odoo does not handle this event."),
+            "error": None if handled else _("Odoo does not handle this event."),
+            "attempts": 0,
         }
-        try:
-            with self.env.cr.savepoint():
-                record = self.create(values)
-        except psycopg2.errors.UniqueViolation:
-            return self.browse(), False
-        if handled:
-            record._enqueue_processing()
+        record = self._insert_once(values)
+        if not record:
+            return self.search([("dedupe_key", "=", envelope.dedupe_key)], limit=1), False
         return record, True
+
+    def _insert_once(self, values):
+        """The row, or an empty recordset when the dedupe key is already stored."""
+        self.env.cr.execute(INSERT_ONCE, dict(values, uid=self.env.uid))
+        row = self.env.cr.fetchone()
+        return self.browse(row[0]) if row else self.browse()
 
     @api.model
     def _store_invalid(self, raw_body, endpoint, reason, company=None):
@@ -126,13 +143,78 @@ class ZoomWebhookEvent(models.Model):
             }
         )
 
-    def _enqueue_processing(self):
-        for delivery in self:
-            delivery.with_delay(
-                channel="root.zoom",
-                identity_key=f"zoom-webhook-{delivery.id}",
-                description=_("Zoom webhook: %s", delivery.event),
-            )._process()
+    # The drain: one job processes what was received -------------------------------------------------
+    #
+    # A delivery is committed first; then a second transaction, whose snapshot is therefore later, looks
+    # for a drain job that has not started, and enqueues one when there is none. A drain job that had not
+    # started then reads in a transaction that begins after it started (queue_job commits that state
+    # first), so it sees the delivery: none is left behind, whatever the timing. Only a transaction that
+    # found no drain takes the creation lock, and it enqueues one: deliveries arriving together, which
+    # find the lock taken, count on that one, so a burst enqueues a single drain.
+
+    @api.model
+    def _ensure_drain(self):
+        """A drain job that has not started yet: there is one, or one is being enqueued, or this
+        transaction enqueues it. Call it in a transaction that began after the deliveries were committed."""
+        self.env["queue.job"].flush_model(["identity_key", "state"])
+        self.env.cr.execute(
+            "SELECT CASE WHEN EXISTS(SELECT 1 FROM queue_job WHERE identity_key = %s AND state IN %s) "
+            "THEN 'waiting' WHEN pg_try_advisory_xact_lock(%s) THEN 'enqueue' ELSE 'being enqueued' END",
+            [DRAIN_IDENTITY, DRAIN_WAITING_STATES, DRAIN_CREATION_LOCK],
+        )
+        if self.env.cr.fetchone()[0] == "enqueue":
+            self._enqueue_drain(DRAIN_IDENTITY, eta=DRAIN_DELAY_SECONDS)
+
+    @api.model
+    def _enqueue_drain(self, identity_key, eta=None):
+        self.with_delay(
+            channel="root.zoom",
+            identity_key=identity_key,
+            eta=eta,
+            description=_("Zoom webhooks: process received deliveries"),
+        )._drain()
+
+    @api.model
+    def _drain(self):
+        """Processes the due deliveries in arrival order, DRAIN_BATCH at a time, each once."""
+        self.flush_model(["state", "next_attempt_at"])
+        self.env.cr.execute(
+            "SELECT id FROM zoom_webhook_event WHERE state = 'received' "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= %s) "
+            "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            [fields.Datetime.now(), DRAIN_BATCH + 1],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        deliveries = self.browse(ids[:DRAIN_BATCH])
+        deliveries._process()
+        if len(ids) > DRAIN_BATCH:
+            self._enqueue_drain(DRAIN_IDENTITY)
+        self._schedule_retry_drain()
+        return len(deliveries)
+
+    @api.model
+    def _schedule_retry_drain(self):
+        """Deliveries put off to a later attempt get a drain of their own, at the earliest of them (a
+        separate identity: a drain due later must not make new deliveries wait for it)."""
+        retry = self.search(
+            [("state", "=", "received"), ("next_attempt_at", "!=", False)], order="next_attempt_at", limit=1
+        )
+        if retry:
+            at = retry.next_attempt_at
+            self._enqueue_drain(f"{DRAIN_IDENTITY}-at-{at:%Y%m%d%H%M%S}", eta=at)
+
+    @api.model
+    def _cron_drain_left_behind(self):
+        """A drain that failed leaves deliveries waiting: this makes sure one comes for them."""
+        due = [
+            ("state", "=", "received"),
+            ("received_at", "<", fields.Datetime.now() - timedelta(minutes=1)),
+            "|",
+            ("next_attempt_at", "=", False),
+            ("next_attempt_at", "<=", fields.Datetime.now()),
+        ]
+        if self.search_count(due, limit=1):
+            self._ensure_drain()
 
     # Processing (the job) ---------------------------------------------------------------------------
 
@@ -148,22 +230,36 @@ class ZoomWebhookEvent(models.Model):
         try:
             with self.env.cr.savepoint():
                 outcome = getattr(self, HANDLERS[self.event])(self._payload())
-        except psycopg2.errors.UniqueViolation as error:
-            raise RetryableJobError(
-                _("Another job wrote the same record; trying again."), seconds=5
-            ) from error
-        except RetryableJobError:
-            raise
+        except (psycopg2.errors.UniqueViolation, RetryableJobError) as error:
+            self._wait_for_next_drain(error)
+            return
         except Exception as error:  # kept on the delivery, shown in the inbox
             _logger.warning("Zoom webhook %s (%s) failed: %s", self.id, self.event, error, exc_info=True)
-            self.write({"state": "failed", "error": str(error), "processed_at": fields.Datetime.now()})
+            self._processed("failed", str(error))
             return
         ignored_reason = outcome if isinstance(outcome, str) else False
+        self._processed("ignored" if ignored_reason else "done", ignored_reason)
+
+    def _processed(self, state, error=False):
+        self.write(
+            {"state": state, "error": error, "processed_at": fields.Datetime.now(), "next_attempt_at": False}
+        )
+
+    def _wait_for_next_drain(self, error):
+        """Another transaction wrote the same record, or the handler asked to be run later (a recording
+        download Zoom did not serve): the delivery waits for a later drain, MAX_ATTEMPTS runs at most."""
+        if self.attempts >= MAX_ATTEMPTS:
+            _logger.warning(
+                "Zoom webhook %s (%s) failed %s times: %s", self.id, self.event, self.attempts, error
+            )
+            self._processed("failed", str(error))
+            return
+        seconds = getattr(error, "seconds", None) or RETRY_SECONDS[self.attempts - 1]
         self.write(
             {
-                "state": "ignored" if ignored_reason else "done",
-                "error": ignored_reason,
-                "processed_at": fields.Datetime.now(),
+                "state": "received",
+                "error": str(error),
+                "next_attempt_at": fields.Datetime.now() + timedelta(seconds=seconds),
             }
         )
 
@@ -255,8 +351,9 @@ class ZoomWebhookEvent(models.Model):
 
     def action_retry(self):
         retried = self.filtered(lambda record: record.state in ("failed", "done"))
-        retried.write({"state": "received", "error": False})
-        retried._enqueue_processing()
+        retried.write({"state": "received", "error": False, "next_attempt_at": False})
+        if retried:
+            self._enqueue_drain(identity_key=None)  # a drain already queued may start before this commits
         return True
 
     @api.model

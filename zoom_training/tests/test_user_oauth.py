@@ -273,7 +273,7 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
         self.connect("trainer", TRAINER_ZOOM)
         self.sandbox.user_oauth.webhook_secret = "not-the-apps-token"
         self.addCleanup(setattr, self.sandbox.user_oauth, "webhook_secret", "sandbox_user_webhook_secret")
-        with self.assertLogs("odoo.addons.zoom_training.controllers.webhook", "WARNING"):
+        with self.assertLogs("odoo.addons.zoom_training.models.zoom_webhook_intake", "WARNING"):
             answer = self.sandbox.user_oauth.deauthorize(
                 TRAINER_ZOOM, url=self.base_url() + "/webhook/zoom-meeting"
             )

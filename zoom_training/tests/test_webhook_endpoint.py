@@ -1,13 +1,15 @@
 import json
 import time
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import config
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .webhook_common import WebhookCase, compact, zoom_signature
 
-CONTROLLER_LOGGER = "odoo.addons.zoom_training.controllers.webhook"
+INTAKE_LOGGER = "odoo.addons.zoom_training.models.zoom_webhook_intake"
 PARTICIPANT = {
     "id": "85746065123",
     "uuid": "4444AAAiAAAAAiAiAiiAii==",
@@ -62,7 +64,7 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
         self.assertEqual(len(self.inbox(event="meeting.participant_joined")), 1)
 
     def test_a_forged_signature_is_refused_and_logged_as_a_security_event(self):
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING") as logs:
+        with self.assertLogs(INTAKE_LOGGER, "WARNING") as logs:
             answer = self.post(self.joined(), secret="not the secret token")
         self.assertEqual(answer.status_code, 401)
         self.assertIn("Security", logs.output[0])
@@ -74,18 +76,18 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
         timestamp = str(int(time.time()))
         signature = zoom_signature(self.secret, timestamp, raw)
         tampered = raw.replace(b"Jill Chill", b"Jill Chilly")
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             self.assertEqual(self.post(tampered, timestamp=timestamp, signature=signature).status_code, 401)
         self.assertFalse(self.inbox())
 
     def test_a_missing_signature_is_refused(self):
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             self.assertEqual(self.post(self.joined(), signature="").status_code, 401)
         self.assertFalse(self.inbox())
 
     def test_stale_and_future_timestamps_are_refused_even_when_well_signed(self):
         for offset in (-301, 301, -3600):
-            with self.assertLogs(CONTROLLER_LOGGER, "WARNING") as logs:
+            with self.assertLogs(INTAKE_LOGGER, "WARNING") as logs:
                 answer = self.post(self.joined(), timestamp=int(time.time()) + offset)
             self.assertEqual(answer.status_code, 401, offset)
             self.assertRegex(logs.output[0], "old|future")
@@ -93,13 +95,13 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
 
     def test_the_timestamp_tolerance_is_configurable(self):
         self.env["ir.config_parameter"].sudo().set_param("zoom_training.webhook_tolerance_seconds", "30")
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             self.assertEqual(self.post(self.joined(), timestamp=int(time.time()) - 60).status_code, 401)
 
     def test_an_unknown_account_is_refused(self):
         body = self.joined()
         body["payload"]["account_id"] = "someone_else"
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             self.assertEqual(self.post(body).status_code, 401)
         self.assertFalse(self.inbox())
 
@@ -124,11 +126,11 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
 
     def test_an_unsigned_url_validation_is_refused(self):
         body = {"payload": {"plainToken": "abc"}, "event_ts": 1, "event": "endpoint.url_validation"}
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             self.assertEqual(self.post(body, secret="guess").status_code, 401)
 
     def test_a_malformed_body_is_answered_400_and_kept(self):
-        with self.assertLogs(CONTROLLER_LOGGER, "WARNING"):
+        with self.assertLogs(INTAKE_LOGGER, "WARNING"):
             answer = self.post(b'{"event": "meeting.started", "payload": ')
         self.assertEqual(answer.status_code, 400)
         kept = self.inbox(state="invalid")
@@ -156,3 +158,13 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
         )
         self.assertEqual(self.post(body, route="/webhook/zoom-webinar").status_code, 200)
         self.assertEqual(self.inbox(event="webinar.started").endpoint, "webinar")
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEndpointThroughOdooRoutes(TestWebhookEndpoint):
+    """The same deliveries answered by Odoo's routes, as when the fast path is turned off or a worker has
+    not loaded the database's registry yet."""
+
+    def setUp(self):
+        super().setUp()
+        self.enterContext(patch.dict(config.options, {"zoom_training_webhook_fast_path": "False"}))

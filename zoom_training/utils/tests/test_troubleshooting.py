@@ -1,7 +1,7 @@
 """The README's Troubleshooting section names every Zoom answer the addon's code maps to a plain sentence.
 
 The codes are read from the code itself (the sets and comparisons of utils/errors.py, the token errors of
-utils/oauth.py and utils/user_oauth.py, the webhook controller's answers), so a code handled tomorrow fails
+utils/oauth.py and utils/user_oauth.py, the webhook intake's answers), so a code handled tomorrow fails
 this test until the README explains it.
 """
 
@@ -34,7 +34,8 @@ def zoom_codes():
 
 def http_statuses():
     statuses = {int(status) for status in re.findall(r"status == (\d+)", source("utils/errors.py"))}
-    statuses |= {int(status) for status in re.findall(r"_answer\((\d+)", source("controllers/webhook.py"))}
+    intake = source("models/zoom_webhook_intake.py")
+    statuses |= {int(status) for status in re.findall(r"WebhookAnswer(?:\.plain)?\((\d+)", intake)}
     return statuses
 
 

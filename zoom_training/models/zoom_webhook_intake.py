@@ -1,0 +1,214 @@
+"""The intake of Zoom's deliveries: verify, store once, make sure a drain job will process it, answer.
+
+Both the webhook routes (controllers/webhook.py) and the fast path ahead of Odoo's HTTP stack
+(controllers/webhook_fast_path.py) call `_receive`, so nothing here reads `odoo.http.request`.
+"""
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from odoo import api, models, tools
+
+from ..utils.crypto import EncryptionKeyError
+from ..utils.webhook import (
+    DEFAULT_TOLERANCE_SECONDS,
+    EnvelopeError,
+    SignatureError,
+    check_timestamp,
+    parse_envelope,
+    signature_matches,
+    url_validation_answer,
+)
+from .zoom_account import SECRET_FIELDS
+from .zoom_plain import zoom_plain
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+# The user-managed app signs its deauthorization notices with its own Secret Token.
+SECRET_BY_EVENT = {"app_deauthorized": "user_webhook_secret"}
+# What _webhook_signers reads: a change to any of them clears its cache.
+SIGNER_FIELDS = {"account_id", "company_id", "webhook_secret_encrypted", "user_webhook_secret_encrypted"}
+
+
+@dataclass(frozen=True)
+class WebhookRequest:
+    """What the intake reads of an HTTP delivery."""
+
+    endpoint: str
+    raw_body: bytes
+    timestamp: str = ""
+    signature: str = ""
+    path: str = ""
+    remote_addr: str = ""
+    declared_length: int = 0
+
+    @classmethod
+    def from_http(cls, httprequest, endpoint, max_bytes):
+        """From a werkzeug request; a body declared larger than `max_bytes` is not read. The body read is
+        kept on the request, for a transaction retried after a serialization failure."""
+        declared = httprequest.content_length or 0
+        return cls(
+            endpoint=endpoint,
+            raw_body=b"" if declared > max_bytes else httprequest.get_data(),
+            timestamp=httprequest.headers.get("x-zm-request-timestamp", ""),
+            signature=httprequest.headers.get("x-zm-signature", ""),
+            path=httprequest.path,
+            remote_addr=httprequest.remote_addr or "",
+            declared_length=declared,
+        )
+
+
+@dataclass(frozen=True)
+class Signer:
+    company: models.BaseModel
+    secret: str
+
+
+@dataclass(frozen=True)
+class WebhookAnswer:
+    status: int
+    body: dict = field(default_factory=dict)
+    needs_drain: bool = False  # a delivery waits for processing: see zoom.webhook.event._ensure_drain
+
+    @classmethod
+    def plain(cls, status, message):
+        return cls(status, {"status": message})
+
+
+class ZoomWebhookIntake(models.Model):
+    _inherit = "zoom.webhook.event"
+
+    @api.model
+    def _max_body_bytes(self):
+        return self._param_int("zoom_training.webhook_max_bytes", DEFAULT_MAX_BYTES)
+
+    @api.model
+    def _receive_http(self, httprequest, endpoint):
+        return self._receive(WebhookRequest.from_http(httprequest, endpoint, self._max_body_bytes()))
+
+    @api.model
+    def _receive(self, delivery):
+        """Zoom wants a 2xx within 3 seconds: this stores and answers; the handlers run in the drain job."""
+        if max(delivery.declared_length, len(delivery.raw_body)) > self._max_body_bytes():
+            return WebhookAnswer.plain(413, "too large")
+        try:
+            envelope = parse_envelope(delivery.raw_body)
+        except EnvelopeError as error:
+            return self._refuse_malformed(delivery, error)
+        try:
+            signer = self._signer(envelope, delivery)
+        except SignatureError as error:
+            _logger.warning(
+                "Security: Zoom webhook refused on %s from %s (%s, event %s, account %s)",
+                delivery.path,
+                delivery.remote_addr,
+                error.reason,
+                envelope.event,
+                envelope.account_id or "-",
+            )
+            return WebhookAnswer.plain(401, "invalid signature")
+        if envelope.is_url_validation:
+            return WebhookAnswer(200, url_validation_answer(signer.secret, envelope.plain_token))
+        company = signer.company
+        stored, created = self._store_delivery(envelope, delivery.raw_body, delivery.endpoint, company)
+        waiting = self._is_handled(envelope.event) if created else stored.state == "received"
+        return WebhookAnswer(200, {"status": "ok"}, needs_drain=waiting)
+
+    @api.model
+    def _signer(self, envelope, delivery):
+        """Who signed this delivery with their Secret Token: a Signer; SignatureError otherwise."""
+        if not delivery.signature:
+            raise SignatureError("missing x-zm-signature")
+        tolerance = self._param_int("zoom_training.webhook_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
+        check_timestamp(delivery.timestamp, time.time(), tolerance)
+        secret_name = SECRET_BY_EVENT.get(envelope.event, "webhook_secret")
+        for company_id, secret in self.env["zoom.account"]._webhook_signers(envelope.account_id, secret_name):
+            if signature_matches(secret, delivery.timestamp, delivery.raw_body, delivery.signature):
+                return Signer(self.env["res.company"].browse(company_id), secret)
+        raise SignatureError("signature does not match" if envelope.account_id else "no matching account")
+
+    @api.model
+    def _refuse_malformed(self, delivery, error):
+        signer = self._signer_of_anything(delivery)
+        self._store_invalid(
+            delivery.raw_body,
+            delivery.endpoint,
+            zoom_plain(self.env, error.reason),
+            signer.company if signer else None,
+        )
+        _logger.warning("Zoom webhook on %s kept for inspection: %s", delivery.endpoint, error.reason)
+        return WebhookAnswer.plain(400, "malformed body")
+
+    @api.model
+    def _signer_of_anything(self, delivery):
+        try:
+            return self._signer(_NO_ENVELOPE, delivery)
+        except SignatureError:
+            return None
+
+    @api.model
+    def _param_int(self, name, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(name)
+        return int(value) if value and str(value).isdigit() else default
+
+
+class ZoomAccountWebhookSigners(models.Model):
+    _inherit = "zoom.account"
+
+    @api.model
+    @tools.ormcache("account_id", "secret_name")
+    def _webhook_signers(self, account_id, secret_name):
+        """(company id, Secret Token) of each connection that may have signed a delivery for `account_id`.
+        Read on every delivery, so kept in each worker's memory until a connection changes (`write`,
+        `create` and `unlink` clear it, and Odoo tells the other workers); the encryption key changes
+        only with a restart. A token that cannot be decrypted is empty: nothing verifies with it."""
+        field_name = SECRET_FIELDS[secret_name]
+        return tuple(
+            (
+                account.company_id.id,
+                self._decrypted_webhook_secret(account[field_name], account.company_id.id),
+            )
+            for account in self.sudo()._candidate_accounts(account_id, secret_name)
+        )
+
+    @api.model
+    def _candidate_accounts(self, account_id, secret_name):
+        """Deliveries are routed by `payload.account_id`; URL validation carries none, so every connection
+        with a Secret Token is tried. The user-managed app is not tied to the company's Zoom account: a
+        trainer may connect from another one, so its notices are tried against every such app."""
+        domain = [(SECRET_FIELDS[secret_name], "!=", False)]
+        if account_id and secret_name == "webhook_secret":
+            domain.append(("account_id", "=", account_id))
+        return self.search(domain, order="id")
+
+    @api.model
+    def _decrypted_webhook_secret(self, encrypted, company):
+        try:
+            return self._secret_box().decrypt(encrypted)
+        except EncryptionKeyError as error:
+            _logger.warning("Zoom webhook secret of company %s unreadable: %s", company.id, error)
+            return ""
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if SIGNER_FIELDS & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+
+class _NoEnvelope:
+    account_id = ""
+    event = ""
+
+
+_NO_ENVELOPE = _NoEnvelope()
