@@ -6,7 +6,7 @@ help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
 	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
-	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 2 workers (tables, bench/results/)"
+	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 13 workers (tables, bench/results/)"
 
 run:
 	@bash scripts/run.sh

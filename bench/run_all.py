@@ -24,7 +24,7 @@ ALL = "registrants,burst,webhooks,reconciliation,save"
 
 
 def run(settings, wanted):
-    results = {"plan": settings.plan, "load_start": load_average()}
+    results = {"plan": settings.plan, "workers": settings.workers, "load_start": load_average()}
     with Stack(settings):
         odoo = Odoo(settings.odoo_url, settings.db)
         sandbox = Sandbox(settings.sandbox_url)
@@ -126,6 +126,7 @@ def tables(results):
                     "lost",
                     "processed twice",
                     "processed",
+                    "drain jobs",
                     "drain s",
                     "load",
                 ],
@@ -143,6 +144,7 @@ def tables(results):
                         w["lost"],
                         w["processed_twice"],
                         w["processed"],
+                        w["drain_jobs"],
                         w["drain_s"],
                         w["load"],
                     ]
@@ -192,12 +194,12 @@ def tables(results):
                 ],
             )
         )
-    out.append(server_table(RESULTS / "run" / "odoo.log"))
+    out.append(server_table(RESULTS / "run" / "odoo.log", results["workers"]))
     out.append(table("Targets", ["target", "measured", "met"], target_rows(results)))
     return out
 
 
-def server_table(log_path):
+def server_table(log_path, workers):
     """Odoo's own time per request, from the last two figures of its werkzeug log lines."""
     routes = {"/webhook/zoom-meeting": [], "/queue_job/runjob": [], "/jsonrpc": []}
     for line in log_path.read_text(errors="replace").splitlines():
@@ -209,7 +211,7 @@ def server_table(log_path):
             except ValueError:
                 continue
     return table(
-        "Odoo's own time per request (its log: SQL + Python, ms; the 2 workers serve all three)",
+        f"Odoo's own time per request (its log: SQL + Python, ms; the {workers} workers serve all three)",
         ["route", "requests", "p50 ms", "p95 ms"],
         [[route, len(ms), percentile(ms, 0.5), percentile(ms, 0.95)] for route, ms in routes.items()],
     )
@@ -304,7 +306,8 @@ def main():
     for text, _markdown in rendered:
         print(text)
     header = (
-        f"Plan `{results['plan']}`, {results['minutes']:.1f} min, load average at start "
+        f"Plan `{results['plan']}`, Odoo with {results['workers']} workers, {results['minutes']:.1f} min, "
+        "load average at start "
         f"{results['load_start']}, at end {results['load_end']} (1, 5, 15 min; 2 cores)."
     )
     print(f"\n{header}")
