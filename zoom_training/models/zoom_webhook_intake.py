@@ -8,6 +8,8 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from odoo import api, models, tools
 
 from ..utils.crypto import EncryptionKeyError
@@ -46,12 +48,19 @@ class WebhookRequest:
 
     @classmethod
     def from_http(cls, httprequest, endpoint, max_bytes):
-        """From a werkzeug request; a body declared larger than `max_bytes` is not read. The body read is
-        kept on the request, for a transaction retried after a serialization failure."""
-        declared = httprequest.content_length or 0
+        """From a werkzeug request. A body larger than `max_bytes` is not read past the limit, whether its
+        length is declared or it comes in chunks. The body read is kept on the request, for a transaction
+        retried after a serialization failure."""
+        declared, raw_body = httprequest.content_length or 0, b""
+        if declared <= max_bytes:
+            httprequest.max_content_length = max_bytes
+            try:
+                raw_body = httprequest.get_data()
+            except RequestEntityTooLarge:
+                declared = max_bytes + 1
         return cls(
             endpoint=endpoint,
-            raw_body=b"" if declared > max_bytes else httprequest.get_data(),
+            raw_body=raw_body,
             timestamp=httprequest.headers.get("x-zm-request-timestamp", ""),
             signature=httprequest.headers.get("x-zm-signature", ""),
             path=httprequest.path,

@@ -145,6 +145,15 @@ class TestWebhookEndpoint(WebhookCase, HttpCase):
         self.assertEqual(self.post(body).status_code, 413)
         self.assertFalse(self.inbox())
 
+    def test_a_chunked_body_above_the_size_limit_is_refused_without_being_read_whole(self):
+        self.env["ir.config_parameter"].sudo().set_param("zoom_training.webhook_max_bytes", "1000")
+        body = self.joined()
+        body["payload"]["object"]["topic"] = "x" * 5000
+        raw = compact(body)
+        chunks = (raw[start : start + 500] for start in range(0, len(raw), 500))  # no Content-Length
+        self.assertEqual(self.post(chunks, timestamp=int(time.time()), signature="v0=any").status_code, 413)
+        self.assertFalse(self.inbox())
+
     def test_an_event_odoo_does_not_handle_is_stored_as_ignored(self):
         with trap_jobs() as trap:
             answer = self.post(self.envelope("meeting.sharing_started", {"id": 1, "uuid": "u"}))

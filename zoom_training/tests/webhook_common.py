@@ -36,7 +36,7 @@ class WebhookCase(ZoomSandboxCase):
         return f"http://127.0.0.1:{config['http_port']}{route}"
 
     def post(self, body, timestamp=None, secret=None, signature=None, route=MEETING_ROUTE, headers=None):
-        raw = body if isinstance(body, bytes) else compact(body)
+        raw = compact(body) if isinstance(body, dict) else body  # bytes, or chunks to stream
         self.env.flush_all()  # the request reads the database through the same test cursor
         timestamp = str(int(time.time())) if timestamp is None else str(timestamp)
         signed = {
