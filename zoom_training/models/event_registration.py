@@ -32,12 +32,15 @@ class EventRegistration(models.Model):
 
     @api.model
     def _zoom_link_ready(self):
-        """Without Zoom's own emails, Odoo's mail carrying the personal link is the only one."""
-        if self.event_id.company_id.zoom_emails_enabled or not self.email:
-            return
+        """Without Zoom's own emails, Odoo's mail carrying the personal link is the only one: rendered for
+        the whole recordset at once (300 mails one by one took as long as Zoom's rate limit for them)."""
+        mailed = self.filtered(
+            lambda registration: registration.email
+            and not registration.event_id.company_id.zoom_emails_enabled
+        )
         template = self.env.ref("zoom_training.mail_template_zoom_join_link", raise_if_not_found=False)
-        if template:
-            template.sudo().send_mail(self.id)
+        if template and mailed:
+            template.sudo().send_mail_batch(mailed.ids)
 
     def _zoom_participant_name(self):
         return self.name or self.partner_id.name

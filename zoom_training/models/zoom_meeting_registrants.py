@@ -1,5 +1,7 @@
 import logging
+import operator
 from datetime import datetime, timedelta, timezone
+from functools import reduce
 
 from odoo import _, api, fields, models
 
@@ -238,8 +240,8 @@ class ZoomMeeting(models.Model):
                     queue.insert(0, rest)
                 continue
             plan.progress = True
-            for row in answer.get("registrants", []):
-                self._zoom_store_registrant(plan, row)
+            linked = [self._zoom_store_registrant(plan, row) for row in answer.get("registrants", [])]
+            self._zoom_links_ready(linked)
 
     def _zoom_send_one_by_one(self, plan):
         for email in list(plan.additions):
@@ -258,7 +260,7 @@ class ZoomMeeting(models.Model):
                     raise
                 continue
             plan.progress = True
-            self._zoom_store_registrant(plan, dict(answer, email=email))
+            self._zoom_links_ready([self._zoom_store_registrant(plan, dict(answer, email=email))])
 
     def _zoom_batch_body(self, plan, emails):
         body = {
@@ -279,7 +281,10 @@ class ZoomMeeting(models.Model):
         return values
 
     def _zoom_store_registrant(self, plan, row):
+        """Records Zoom's answer on the participants registered under its email; returns those who have
+        just received their first personal link."""
         email = (row.get("email") or "").strip().lower()
+        linked = []
         for participant in plan.additions.pop(email, []):
             first_link = bool(row.get("join_url")) and not participant.zoom_join_url
             participant.write(
@@ -294,7 +299,16 @@ class ZoomMeeting(models.Model):
                 }
             )
             if first_link:
-                participant._zoom_link_ready()
+                linked.append(participant)
+        return linked
+
+    @staticmethod
+    def _zoom_links_ready(linked):
+        """One call for the participants of a Zoom answer (all of one meeting, so of one model), so that
+        their mails are rendered at once."""
+        participants = [participant for group in linked for participant in group]
+        if participants:
+            reduce(operator.or_, participants)._zoom_link_ready()
 
     # Errors ----------------------------------------------------------------------------------------
 

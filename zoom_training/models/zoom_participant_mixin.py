@@ -67,7 +67,8 @@ class ZoomParticipantMixin(models.AbstractModel):
                 participant.zoom_personal_join_url = False
 
     def _zoom_link_ready(self):
-        """Called once, when Zoom has given this participant their personal link."""
+        """Called once for each participant, when Zoom has given them their personal link (on a recordset:
+        the participants of one answer from Zoom)."""
 
     def _zoom_join_path(self):
         self.ensure_one()
