@@ -43,16 +43,14 @@ def watch_sync(odoo, sandbox, zoom_id, event_id, n):
     """Times (s, from now) of the first registrant in Zoom, of all N in Zoom, of all N synced in Odoo."""
     start = time.perf_counter()
     first = zoom_done = None
-    polls = 0
     while time.perf_counter() - start < SYNC_TIMEOUT:
         count = sandbox.meeting_state(zoom_id)["registrants"]
         now = time.perf_counter() - start
         first = first if first is not None or count == 0 else now
         zoom_done = zoom_done if zoom_done is not None or count < n else now
-        polls += 1
-        if zoom_done is not None and polls % 3 == 0 and synced_count(odoo, event_id) >= n:
+        if zoom_done is not None and synced_count(odoo, event_id) >= n:
             return first, zoom_done, time.perf_counter() - start
-        time.sleep(0.1)
+        time.sleep(0.05 if zoom_done is not None else 0.1)
     return first, zoom_done, None
 
 
