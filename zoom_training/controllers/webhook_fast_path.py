@@ -54,10 +54,6 @@ class DatabaseList:
                 self._read_at = now
             return self._names
 
-    def forget(self):
-        with self._lock:
-            self._read_at = None
-
 
 DATABASES = DatabaseList()
 

@@ -44,20 +44,21 @@ class WebhookRequest:
     signature: str = ""
     path: str = ""
     remote_addr: str = ""
-    declared_length: int = 0
+    too_large: bool = False
 
     @classmethod
     def from_http(cls, httprequest, endpoint, max_bytes):
         """From a werkzeug request. A body larger than `max_bytes` is not read past the limit, whether its
         length is declared or it comes in chunks. The body read is kept on the request, for a transaction
         retried after a serialization failure."""
-        declared, raw_body = httprequest.content_length or 0, b""
-        if declared <= max_bytes:
+        too_large, raw_body = (httprequest.content_length or 0) > max_bytes, b""
+        if not too_large:
             httprequest.max_content_length = max_bytes
             try:
                 raw_body = httprequest.get_data()
             except RequestEntityTooLarge:
-                declared = max_bytes + 1
+                too_large = True
+            too_large = too_large or len(raw_body) > max_bytes
         return cls(
             endpoint=endpoint,
             raw_body=raw_body,
@@ -65,7 +66,7 @@ class WebhookRequest:
             signature=httprequest.headers.get("x-zm-signature", ""),
             path=httprequest.path,
             remote_addr=httprequest.remote_addr or "",
-            declared_length=declared,
+            too_large=too_large,
         )
 
 
@@ -100,7 +101,7 @@ class ZoomWebhookIntake(models.Model):
     @api.model
     def _receive(self, delivery):
         """Zoom wants a 2xx within 3 seconds: this stores and answers; the handlers run in the drain job."""
-        if max(delivery.declared_length, len(delivery.raw_body)) > self._max_body_bytes():
+        if delivery.too_large:
             return WebhookAnswer.plain(413, "too large")
         try:
             envelope = parse_envelope(delivery.raw_body)
