@@ -1,23 +1,28 @@
-"""Zoom's deliveries answered ahead of Odoo's HTTP stack.
+"""Zoom's deliveries answered ahead of Odoo's HTTP stack, and stored together when they arrive together.
 
 Storing a delivery is one INSERT. Around a route, Odoo adds a session, a database listing (a new
 PostgreSQL connection when a dbfilter is set), two cursors, routing and authentication: about 5 ms of a
 core before the route runs, so a burst of a hundred deliveries queues for half a second on two cores.
-This wraps Odoo's WSGI application instead: a POST to a webhook route goes straight to
-`zoom.webhook.event._receive` on one cursor of the database's registry. Whatever it cannot decide on its
-own goes to Odoo unchanged, and the routes of controllers/webhook.py serve it: another path, several
-databases for the host, a registry this process has not loaded yet, zoom_training not installed there.
-`zoom_training_webhook_fast_path = False` in the server configuration turns it off.
+This wraps Odoo's WSGI application instead: a POST to a webhook route reads its body and hands it to the
+database's GroupCommit (utils/group_commit.py), which stores the deliveries that arrived meanwhile with
+`zoom.webhook.event._receive_batch` on one cursor: one INSERT and one commit for all of them. In a
+prefork worker a batch is one delivery; in Odoo's gevent server, where the proxy sends Zoom's deliveries
+(README, Deploying), a burst of a hundred is stored by two or three transactions. Whatever it cannot
+decide on its own goes to Odoo unchanged, and the routes of controllers/webhook.py serve it: another
+path, several databases for the host, a registry this process has not loaded yet, zoom_training not
+installed there. `zoom_training_webhook_fast_path = False` in the server configuration turns it off.
 """
 
-import json
+import functools
+import gc
+import io
 import logging
 import threading
 import time
 
 import psycopg2
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.wrappers import Request, Response
 
 import odoo
 from odoo import SUPERUSER_ID, api, http
@@ -25,24 +30,33 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config
 
-from .webhook import ENDPOINT_BY_ROUTE, receive
+from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, WebhookAnswer, WebhookRequest
+from ..utils.group_commit import GroupCommit
+from .webhook import ENDPOINT_BY_ROUTE
 
 _logger = logging.getLogger(__name__)
 
 OPTION = "zoom_training_webhook_fast_path"
+GC_FREEZE_OPTION = "zoom_training_webhook_gc_freeze"
 DATABASE_LIST_SECONDS = 30
 OFF_VALUES = ("0", "false", "no", "off")
 
 
 def fast_path_enabled():
-    return str(config.get(OPTION, True)).strip().lower() not in OFF_VALUES
+    return _enabled(OPTION)
+
+
+def _enabled(option):
+    return str(config.get(option, True)).strip().lower() not in OFF_VALUES
 
 
 class DatabaseList:
-    """Odoo's `list_dbs`, read again after DATABASE_LIST_SECONDS rather than on every delivery."""
+    """Odoo's `list_dbs`, and the database its dbfilter picks for a host, read again after
+    DATABASE_LIST_SECONDS rather than on every delivery."""
 
     def __init__(self):
         self._names = ()
+        self._by_host = {}
         self._read_at = None
         self._lock = threading.Lock()
 
@@ -51,11 +65,25 @@ class DatabaseList:
             now = time.monotonic()
             if self._read_at is None or now - self._read_at > DATABASE_LIST_SECONDS:
                 self._names = tuple(odoo.service.db.list_dbs(force=True))
+                self._by_host = {}
                 self._read_at = now
             return self._names
 
+    def for_host(self, host):
+        """The one database Odoo would pick for `host`, or None (none, or several: Odoo asks which)."""
+        names = self.names()
+        if host not in self._by_host:
+            databases = http.db_filter(names, host=host)
+            self._by_host[host] = databases[0] if len(databases) == 1 else None
+        return self._by_host[host]
+
 
 DATABASES = DatabaseList()
+# The body size limit each database had at its last delivery: how much of a body is read before storing.
+BODY_LIMITS = {}
+FAILED = WebhookAnswer.plain(500, "error")
+_GROUPS = {}
+_GROUPS_LOCK = threading.Lock()
 
 
 def serve(environ):
@@ -64,31 +92,136 @@ def serve(environ):
     if not endpoint or environ.get("REQUEST_METHOD") != "POST" or not fast_path_enabled():
         return None
     _apply_proxy_headers(environ)
-    registry = _zoom_registry(environ.get("HTTP_HOST", ""))
-    if registry is None:
-        return None
-    _start_request_log(registry.db_name, environ)
-    with registry.cursor() as cr:
-        if registry.check_signaling(cr) is not registry:
-            return None  # reloaded: Odoo serves this one with the new registry
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        httprequest = Request(environ)
-        answer = retrying(lambda: receive(env, httprequest, endpoint), env)
-    return Response(json.dumps(answer.body), status=answer.status, content_type="application/json")
-
-
-def _zoom_registry(host):
-    """The loaded registry of the one database Odoo would pick for `host`, with zoom_training in it."""
     try:
-        databases = http.db_filter(DATABASES.names(), host=host)
+        db_name = DATABASES.for_host(environ.get("HTTP_HOST", ""))
     except psycopg2.OperationalError:  # no database server: Odoo answers, as it would anyway
         return None
-    if len(databases) != 1:
+    if db_name is None:
         return None
-    registry = Registry.registries.get(databases[0])  # never loaded here: loading is Odoo's to do
+    _start_request_log(db_name, environ)
+    delivery = WebhookRequest.from_environ(environ, endpoint, BODY_LIMITS.get(db_name, DEFAULT_MAX_BYTES))
+    answer = _group_commit(db_name).submit(delivery)
+    if answer is None:  # Odoo serves this one: its registry is not loaded here, or was reloaded meanwhile
+        if delivery.too_large:
+            return JsonAnswer(WebhookAnswer.plain(413, "too large"))
+        _give_body_back(environ, delivery.raw_body)
+        return None
+    return JsonAnswer(answer)
+
+
+class JsonAnswer:
+    """A WSGI response of the intake's answer (lighter than werkzeug's Response, built per delivery)."""
+
+    def __init__(self, answer):
+        self.status = answer.status
+        self.body = answer.json_bytes()
+
+    def __call__(self, _environ, start_response):
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(self.body)))]
+        start_response(f"{self.status} {HTTP_STATUS_CODES.get(self.status, '')}".rstrip(), headers)
+        return [self.body]
+
+
+def _group_commit(db_name):
+    with _GROUPS_LOCK:
+        if db_name not in _GROUPS:
+            _GROUPS[db_name] = GroupCommit(
+                functools.partial(answer_batch, db_name), after=functools.partial(ensure_drain, db_name)
+            )
+        return _GROUPS[db_name]
+
+
+def answer_batch(db_name, deliveries):
+    """The answers to deliveries that arrived together, stored and committed in one transaction; None for
+    each when Odoo must serve them (the registry is not loaded in this process or was reloaded, or
+    zoom_training is not installed there). A batch that fails is stored again one delivery at a time, so
+    that one bad delivery fails alone."""
+    registry = Registry.registries.get(db_name)  # never loaded here: loading is Odoo's to do
     if registry is None or not registry.ready or "zoom.webhook.event" not in registry:
-        return None
-    return registry
+        return [None] * len(deliveries)
+    with registry.cursor() as cr:
+        if registry.check_signaling(cr) is not registry:
+            return [None] * len(deliveries)
+        LONG_LIVED.settle(registry)
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        max_bytes = BODY_LIMITS[db_name] = env["zoom.webhook.event"]._max_body_bytes()
+        try:
+            return retrying(lambda: _stored(env, deliveries, max_bytes), env)
+        except Exception:
+            if len(deliveries) == 1:
+                raise
+            _logger.exception("Zoom webhooks: a batch of %s failed; storing them one by one", len(deliveries))
+            cr.rollback()
+        return [_answer_alone(env, delivery, max_bytes) for delivery in deliveries]
+
+
+def _answer_alone(env, delivery, max_bytes):
+    try:
+        answer = retrying(lambda: _stored(env, [delivery], max_bytes), env)[0]
+    except Exception:
+        _logger.exception("Zoom webhook fast path failed; Zoom will deliver again")
+        env.cr.rollback()
+        return FAILED
+    env.cr.commit()
+    return answer
+
+
+class LongLivedObjects:
+    """Keeps the garbage collector's full passes off what lives as long as the process.
+
+    A full collection walks every object: in a process holding a registry, about 100 ms during which no
+    delivery is answered, and it comes every few thousand deliveries. Once a registry is loaded, its
+    objects are moved out of the collector's reach (`gc.freeze`); a registry loaded later (a module
+    installed, updated) unfreezes them first, so that the old one is collected, then freezes again.
+    `zoom_training_webhook_gc_freeze = False` in the server configuration turns it off."""
+
+    def __init__(self):
+        self._registries = set()
+        self._lock = threading.Lock()
+
+    def settle(self, registry):
+        if registry.in_test_mode() or not _enabled(GC_FREEZE_OPTION):
+            return
+        with self._lock:
+            if id(registry) in self._registries:
+                return
+            if self._registries:
+                gc.unfreeze()
+                gc.collect()
+            self._registries = {id(registry)}
+            gc.freeze()
+            _logger.info(
+                "Zoom webhooks: %s long-lived objects kept off the garbage collector", gc.get_freeze_count()
+            )
+
+
+LONG_LIVED = LongLivedObjects()
+
+
+def _stored(env, deliveries, max_bytes):
+    return env["zoom.webhook.event"].sudo()._receive_batch(deliveries, max_bytes)
+
+
+def ensure_drain(db_name, _deliveries, answers):
+    """Once the deliveries are committed and answered: a drain job for those waiting to be processed. It
+    runs in a transaction that began after their commit (see zoom.webhook.event._ensure_drain). Should it
+    fail, or the process stop first, the cron that drains deliveries left behind finds them."""
+    registry = Registry.registries.get(db_name)
+    if registry is None or not any(answer and answer.needs_drain for answer in answers):
+        return
+    try:
+        with registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["zoom.webhook.event"]._ensure_drain()
+    except Exception:
+        _logger.exception("Zoom webhooks: no drain job could be enqueued; the cron will drain them")
+
+
+def _give_body_back(environ, raw_body):
+    """The body read here, for Odoo to read again."""
+    environ["wsgi.input"] = io.BytesIO(raw_body)
+    environ["CONTENT_LENGTH"] = str(len(raw_body))
+    environ.pop("HTTP_TRANSFER_ENCODING", None)
+    environ.pop("wsgi.input_terminated", None)
 
 
 def _apply_proxy_headers(environ):
@@ -118,7 +251,7 @@ def install():
             response = serve(environ)
         except Exception:
             _logger.exception("Zoom webhook fast path failed; Zoom will deliver again")
-            response = Response(json.dumps({"status": "error"}), status=500, content_type="application/json")
+            response = JsonAnswer(FAILED)
         if response is None:
             return original(self, environ, start_response)
         return response(environ, start_response)

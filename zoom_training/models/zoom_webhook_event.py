@@ -18,9 +18,13 @@ STORED_COLUMNS = (
 )  # fmt: skip
 INSERT_ONCE = (
     "INSERT INTO zoom_webhook_event ({}, create_uid, write_uid, received_at, create_date, write_date) "
-    "SELECT {}, %(uid)s, %(uid)s, now, now, now FROM (SELECT now() AT TIME ZONE 'UTC' AS now) AS utc "
-    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
-).format(", ".join(STORED_COLUMNS), ", ".join(f"%({column})s" for column in STORED_COLUMNS))
+    "VALUES {{}} ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key, id"
+).format(", ".join(STORED_COLUMNS))
+INSERT_ROW = (
+    "({}, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')".format(
+        ", ".join(["%s"] * len(STORED_COLUMNS))
+    )
+)
 DRAIN_IDENTITY = "zoom-webhook-drain"
 DRAIN_BATCH = 500
 DRAIN_WAITING_STATES = ("wait_dependencies", "pending", "enqueued")
@@ -97,11 +101,38 @@ class ZoomWebhookEvent(models.Model):
 
     @api.model
     def _store_delivery(self, envelope, raw_body, endpoint, company):
-        """Stores a verified delivery once; returns (record, created). A concurrent or repeated delivery
-        of the same event meets the unique key and is not stored again. One INSERT, not the ORM's
-        create: this runs for every delivery of a burst while Zoom waits for the answer."""
+        """Stores a verified delivery once; returns (record, created)."""
+        return self._store_deliveries([(envelope, raw_body, endpoint, company)])[0]
+
+    @api.model
+    def _store_deliveries(self, deliveries):
+        """Stores verified deliveries, each (envelope, raw body, endpoint, company), once: (record, created)
+        for each, in order. A delivery whose event is already stored, or that comes twice in the list,
+        meets the unique key and is not stored again. One INSERT for them all, not the ORM's create: this
+        runs for every delivery of a burst while Zoom waits for the answer."""
+        rows = [self._stored_values(*delivery) for delivery in deliveries]
+        created_ids = self._insert_once(rows)
+        keys = [row["dedupe_key"] for row in rows]
+        existing = self._stored_by_key([key for key in keys if key not in created_ids])
+        outcomes, first_seen = [], set()
+        for key in keys:
+            if key in created_ids:
+                outcomes.append((self.browse(created_ids[key]), key not in first_seen))
+                first_seen.add(key)
+            else:
+                outcomes.append((existing.get(key, self.browse()), False))
+        return outcomes
+
+    @api.model
+    def _stored_by_key(self, keys):
+        if not keys:
+            return {}
+        return {record.dedupe_key: record for record in self.search([("dedupe_key", "in", keys)])}
+
+    @api.model
+    def _stored_values(self, envelope, raw_body, endpoint, company):
         handled = self._is_handled(envelope.event)
-        values = {
+        return {
             "event": envelope.event,
             "event_ts": str(envelope.event_ts),
             "event_at": _from_epoch_ms(envelope.event_ts) or None,
@@ -118,16 +149,17 @@ class ZoomWebhookEvent(models.Model):
             "error": None if handled else _("Odoo does not handle this event."),
             "attempts": 0,
         }
-        record = self._insert_once(values)
-        if not record:
-            return self.search([("dedupe_key", "=", envelope.dedupe_key)], limit=1), False
-        return record, True
 
-    def _insert_once(self, values):
-        """The row, or an empty recordset when the dedupe key is already stored."""
-        self.env.cr.execute(INSERT_ONCE, dict(values, uid=self.env.uid))
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
+    def _insert_once(self, rows):
+        """{dedupe key: id} of the rows inserted; a key already stored is left out."""
+        if not rows:
+            return {}
+        params = []
+        for row in rows:
+            params.extend(row[column] for column in STORED_COLUMNS)
+            params.extend((self.env.uid, self.env.uid))
+        self.env.cr.execute(INSERT_ONCE.format(", ".join([INSERT_ROW] * len(rows))), params)
+        return dict(self.env.cr.fetchall())
 
     @api.model
     def _store_invalid(self, raw_body, endpoint, reason, company=None):

@@ -4,11 +4,13 @@ Both the webhook routes (controllers/webhook.py) and the fast path ahead of Odoo
 (controllers/webhook_fast_path.py) call `_receive`, so nothing here reads `odoo.http.request`.
 """
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Request
 
 from odoo import api, models, tools
 
@@ -69,11 +71,46 @@ class WebhookRequest:
             too_large=too_large,
         )
 
+    @classmethod
+    def from_environ(cls, environ, endpoint, max_bytes):
+        """From a WSGI environ whose body has a declared length (what Zoom sends), without building a
+        werkzeug request; a chunked body goes through `from_http`."""
+        declared = environ.get("CONTENT_LENGTH")
+        if not declared or not declared.isdigit() or environ.get("HTTP_TRANSFER_ENCODING"):
+            return cls.from_http(Request(environ), endpoint, max_bytes)
+        too_large = int(declared) > max_bytes
+        return cls(
+            endpoint=endpoint,
+            raw_body=b"" if too_large else environ["wsgi.input"].read(int(declared)),
+            timestamp=environ.get("HTTP_X_ZM_REQUEST_TIMESTAMP", ""),
+            signature=environ.get("HTTP_X_ZM_SIGNATURE", ""),
+            path=environ.get("PATH_INFO", ""),
+            remote_addr=environ.get("REMOTE_ADDR") or "",
+            too_large=too_large,
+        )
+
 
 @dataclass(frozen=True)
 class Signer:
     company: models.BaseModel
     secret: str
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A delivery signed by `company`, to be stored."""
+
+    envelope: object
+    delivery: WebhookRequest
+    company: models.BaseModel
+
+    @property
+    def stored_as(self):
+        return (self.envelope, self.delivery.raw_body, self.delivery.endpoint, self.company)
+
+    def answer(self, record, created, inbox):
+        waiting = inbox._is_handled(self.envelope.event) if created else record.state == "received"
+        return WebhookAnswer(200, {"status": "ok"}, needs_drain=waiting)
 
 
 @dataclass(frozen=True)
@@ -86,6 +123,9 @@ class WebhookAnswer:
     def plain(cls, status, message):
         return cls(status, {"status": message})
 
+    def json_bytes(self):
+        return json.dumps(self.body).encode()
+
 
 class ZoomWebhookIntake(models.Model):
     _inherit = "zoom.webhook.event"
@@ -95,20 +135,43 @@ class ZoomWebhookIntake(models.Model):
         return self._param_int("zoom_training.webhook_max_bytes", DEFAULT_MAX_BYTES)
 
     @api.model
-    def _receive_http(self, httprequest, endpoint):
-        return self._receive(WebhookRequest.from_http(httprequest, endpoint, self._max_body_bytes()))
+    def _tolerance_seconds(self):
+        return self._param_int("zoom_training.webhook_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
 
     @api.model
-    def _receive(self, delivery):
-        """Zoom wants a 2xx within 3 seconds: this stores and answers; the handlers run in the drain job."""
-        if delivery.too_large:
+    def _receive_http(self, httprequest, endpoint):
+        max_bytes = self._max_body_bytes()
+        return self._receive(WebhookRequest.from_http(httprequest, endpoint, max_bytes), max_bytes)
+
+    @api.model
+    def _receive(self, delivery, max_bytes=None):
+        return self._receive_batch([delivery], max_bytes)[0]
+
+    @api.model
+    def _receive_batch(self, deliveries, max_bytes=None):
+        """Zoom wants a 2xx within 3 seconds: this stores and answers; the handlers run in the drain job.
+        One answer per delivery, in order; the verified ones are stored by one INSERT."""
+        max_bytes = max_bytes or self._max_body_bytes()
+        tolerance, signers = self._tolerance_seconds(), {}
+        checked = [self._checked(delivery, max_bytes, tolerance, signers) for delivery in deliveries]
+        verified = [outcome for outcome in checked if isinstance(outcome, _Verified)]
+        stored = iter(self._store_deliveries([outcome.stored_as for outcome in verified]))
+        return [
+            outcome if isinstance(outcome, WebhookAnswer) else outcome.answer(*next(stored), self)
+            for outcome in checked
+        ]
+
+    @api.model
+    def _checked(self, delivery, max_bytes, tolerance, signers):
+        """The answer to a delivery that is not stored (refused, or URL validation), or a _Verified one."""
+        if delivery.too_large or len(delivery.raw_body) > max_bytes:
             return WebhookAnswer.plain(413, "too large")
         try:
             envelope = parse_envelope(delivery.raw_body)
         except EnvelopeError as error:
             return self._refuse_malformed(delivery, error)
         try:
-            signer = self._signer(envelope, delivery)
+            signer = self._signer(envelope, delivery, tolerance, signers)
         except SignatureError as error:
             _logger.warning(
                 "Security: Zoom webhook refused on %s from %s (%s, event %s, account %s)",
@@ -121,20 +184,21 @@ class ZoomWebhookIntake(models.Model):
             return WebhookAnswer.plain(401, "invalid signature")
         if envelope.is_url_validation:
             return WebhookAnswer(200, url_validation_answer(signer.secret, envelope.plain_token))
-        company = signer.company
-        stored, created = self._store_delivery(envelope, delivery.raw_body, delivery.endpoint, company)
-        waiting = self._is_handled(envelope.event) if created else stored.state == "received"
-        return WebhookAnswer(200, {"status": "ok"}, needs_drain=waiting)
+        return _Verified(envelope, delivery, signer.company)
 
     @api.model
-    def _signer(self, envelope, delivery):
-        """Who signed this delivery with their Secret Token: a Signer; SignatureError otherwise."""
+    def _signer(self, envelope, delivery, tolerance=None, signers=None):
+        """Who signed this delivery with their Secret Token: a Signer; SignatureError otherwise. `signers`
+        keeps the connections looked up for the other deliveries of a batch."""
         if not delivery.signature:
             raise SignatureError("missing x-zm-signature")
-        tolerance = self._param_int("zoom_training.webhook_tolerance_seconds", DEFAULT_TOLERANCE_SECONDS)
-        check_timestamp(delivery.timestamp, time.time(), tolerance)
+        check_timestamp(delivery.timestamp, time.time(), tolerance or self._tolerance_seconds())
         secret_name = SECRET_BY_EVENT.get(envelope.event, "webhook_secret")
-        for company_id, secret in self.env["zoom.account"]._webhook_signers(envelope.account_id, secret_name):
+        key = (envelope.account_id, secret_name)
+        if signers is None or key not in signers:
+            signers = {} if signers is None else signers
+            signers[key] = self.env["zoom.account"]._webhook_signers(*key)
+        for company_id, secret in signers[key]:
             if signature_matches(secret, delivery.timestamp, delivery.raw_body, delivery.signature):
                 return Signer(self.env["res.company"].browse(company_id), secret)
         raise SignatureError("signature does not match" if envelope.account_id else "no matching account")

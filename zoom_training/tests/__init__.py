@@ -16,6 +16,7 @@ from . import (
     test_translations,
     test_user_oauth,
     test_views,
+    test_webhook_batch,
     test_webhook_drain,
     test_webhook_end_to_end,
     test_webhook_endpoint,
