@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -44,6 +45,11 @@ class Settings:
     @property
     def odoo_url(self):
         return f"http://127.0.0.1:{self.odoo_port}"
+
+    @property
+    def gevent_url(self):
+        """Odoo's gevent server (its websocket port), where the proxy routes Zoom's deliveries."""
+        return f"http://127.0.0.1:{self.odoo_port + 3}"
 
     @property
     def sandbox_url(self):
@@ -116,7 +122,7 @@ dbfilter = ^{s.db}$
 data_dir = {s.run_dir}/data
 http_interface = 127.0.0.1
 http_port = {s.odoo_port}
-gevent_port = {s.odoo_port + 3}
+gevent_port = {urlsplit(s.gevent_url).port}
 workers = {s.workers}
 max_cron_threads = 0
 server_wide_modules = base,web,queue_job
