@@ -133,11 +133,10 @@ def _group_commit(db_name):
 
 def answer_batch(db_name, deliveries):
     """The answers to deliveries that arrived together, stored and committed in one transaction; None for
-    each when Odoo must serve them (the registry is not loaded in this process or was reloaded, or
-    zoom_training is not installed there). A batch that fails is stored again one delivery at a time, so
-    that one bad delivery fails alone."""
-    registry = Registry.registries.get(db_name)  # never loaded here: loading is Odoo's to do
-    if registry is None or not registry.ready or "zoom.webhook.event" not in registry:
+    each when Odoo must serve them (see _loaded_registry; or the registry was reloaded meanwhile). A batch
+    that fails is stored again one delivery at a time, so that one bad delivery fails alone."""
+    registry = _loaded_registry(db_name)
+    if registry is None:
         return [None] * len(deliveries)
     with registry.cursor() as cr:
         if registry.check_signaling(cr) is not registry:
@@ -196,6 +195,19 @@ class LongLivedObjects:
 
 
 LONG_LIVED = LongLivedObjects()
+
+
+def _loaded_registry(db_name):
+    """The database's registry, loaded here if this process has not yet, as Odoo would for the request (the
+    first burst after a restart is then stored together too); None when Odoo must serve the deliveries: a
+    database it cannot load, zoom_training not installed there."""
+    try:
+        registry = Registry(db_name)
+    except Exception:
+        return None
+    if not registry.ready or "zoom.webhook.event" not in registry:
+        return None
+    return registry
 
 
 def _stored(env, deliveries, max_bytes):
