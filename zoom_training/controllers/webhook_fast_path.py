@@ -21,6 +21,7 @@ import threading
 import time
 
 import psycopg2
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -139,6 +140,7 @@ def answer_batch(db_name, deliveries):
     if registry is None:
         return [None] * len(deliveries)
     with registry.cursor() as cr:
+        _read_committed(cr, registry)
         if registry.check_signaling(cr) is not registry:
             return [None] * len(deliveries)
         LONG_LIVED.settle(registry)
@@ -195,6 +197,16 @@ class LongLivedObjects:
 
 
 LONG_LIVED = LongLivedObjects()
+
+
+def _read_committed(cr, registry):
+    """Storing deliveries reads nothing that must hold still, and under Odoo's REPEATABLE READ an INSERT ...
+    ON CONFLICT meeting a row that the drain job updated meanwhile is a serialization failure: `retrying`
+    then sleeps up to 2 s, then 4 s, while every delivery of the batch and behind it waits (measured: a
+    stream's p99 at 4.6 s). Under READ COMMITTED it meets the row and does nothing. The connection gets
+    Odoo's isolation back when the pool lends it again."""
+    if not registry.in_test_mode():  # a test's cursor is the test's transaction, begun already
+        cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
 
 
 def _loaded_registry(db_name):
