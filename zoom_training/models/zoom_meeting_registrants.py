@@ -42,6 +42,7 @@ class RegistrantPlan:
         self.approvals = []
         self.cancellations = []
         self.progress = False
+        self.linked = []  # participants that received their first personal link in this pass
 
     def is_empty(self):
         return not (self.additions or self.approvals or self.cancellations)
@@ -94,6 +95,8 @@ class ZoomMeeting(models.Model):
             self._zoom_note_registrant_error(plan, zoom_plain(self.env, error.plain))
             _logger.info("Zoom refused registrants of %s %s: %s", self.kind, self.id, error.plain)
             return False
+        finally:  # what Zoom registered stays registered, whatever came after (a failure rolls back both)
+            self._zoom_mail_links_later(plan.linked)
         return True
 
     def _zoom_accepts_registrants(self):
@@ -240,8 +243,8 @@ class ZoomMeeting(models.Model):
                     queue.insert(0, rest)
                 continue
             plan.progress = True
-            linked = [self._zoom_store_registrant(plan, row) for row in answer.get("registrants", [])]
-            self._zoom_links_ready(linked)
+            for row in answer.get("registrants", []):
+                plan.linked.extend(self._zoom_store_registrant(plan, row))
 
     def _zoom_send_one_by_one(self, plan):
         for email in list(plan.additions):
@@ -260,7 +263,7 @@ class ZoomMeeting(models.Model):
                     raise
                 continue
             plan.progress = True
-            self._zoom_links_ready([self._zoom_store_registrant(plan, dict(answer, email=email))])
+            plan.linked.extend(self._zoom_store_registrant(plan, dict(answer, email=email)))
 
     def _zoom_batch_body(self, plan, emails):
         body = {
@@ -302,13 +305,17 @@ class ZoomMeeting(models.Model):
                 linked.append(participant)
         return linked
 
-    @staticmethod
-    def _zoom_links_ready(linked):
-        """One call for the participants of a Zoom answer (all of one meeting, so of one model), so that
-        their mails are rendered at once."""
-        participants = [participant for group in linked for participant in group]
-        if participants:
-            reduce(operator.or_, participants)._zoom_link_ready()
+    def _zoom_mail_links_later(self, participants):
+        """Their personal links by mail, rendered at once by a job of its own once this sync is committed:
+        rendering 3,000 mails inside the sync took longer than Zoom's rate limit for registering them."""
+        if not participants:
+            return
+        description = _(
+            "Zoom: mail %(count)s personal join links (%(name)s)", count=len(participants), name=self.name
+        )
+        reduce(operator.or_, participants).with_delay(
+            channel="root", description=description
+        )._zoom_link_ready()
 
     # Errors ----------------------------------------------------------------------------------------
 

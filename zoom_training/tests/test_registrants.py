@@ -119,6 +119,20 @@ class TestRegistrantSync(ZoomRegistrantCase):
         self.sync(lambda: registrations[0].write({"name": "Trainee renamed"}))
         self.assertEqual(len(self.mails_with_links(registrations)), 3, "a link was mailed twice")
 
+    def test_the_links_are_mailed_by_one_job_after_the_sync_not_during_it(self):
+        self.env.company.zoom_emails_enabled = False
+        training = self.zoom_training("Links mailed after")
+        with trap_jobs() as trap:
+            registrations = self.register(training, 40)
+            trap.perform_enqueued_jobs()  # the registrant sync: two batch calls to Zoom
+            self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+            self.assertFalse(self.mails_with_links(registrations), "mails rendered inside the sync")
+            mail_jobs = [job for job in trap.enqueued_jobs if job.method_name == "_zoom_link_ready"]
+            self.assertEqual(len(mail_jobs), 1)
+            self.assertEqual(mail_jobs[0].recordset, registrations)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self.mails_with_links(registrations)), 40)
+
     def test_with_zoom_emails_odoo_sends_no_second_mail(self):
         self.env.company.zoom_emails_enabled = True
         training = self.zoom_training("Zoom mails the links")
