@@ -16,13 +16,25 @@ STORED_COLUMNS = (
     "event", "event_ts", "event_at", "dedupe_key", "endpoint", "company_id", "account_id", "object_id",
     "object_uuid", "body", "download_token", "signature_valid", "state", "error", "attempts",
 )  # fmt: skip
+CAST_BY_COLUMN = {
+    "event_at": "timestamp",
+    "company_id": "int4",
+    "signature_valid": "bool",
+    "attempts": "int4",
+}
+# A key already stored is left out by NOT EXISTS, which reads the committed rows without waiting: the unique
+# index alone would make the INSERT wait for a drain job updating that row (seconds, the batch behind it).
+# ON CONFLICT covers the same delivery stored meanwhile by another transaction, or twice in one batch.
 INSERT_ONCE = (
-    "INSERT INTO zoom_webhook_event ({}, create_uid, write_uid, received_at, create_date, write_date) "
-    "VALUES {{}} ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key, id"
-).format(", ".join(STORED_COLUMNS))
-INSERT_ROW = (
-    "({}, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')".format(
-        ", ".join(["%s"] * len(STORED_COLUMNS))
+    "INSERT INTO zoom_webhook_event ({columns}, create_uid, write_uid, received_at, create_date, write_date) "
+    "SELECT new.*, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' "
+    "FROM (VALUES {{}}) AS new({columns}, create_uid, write_uid) "
+    "WHERE NOT EXISTS (SELECT 1 FROM zoom_webhook_event stored WHERE stored.dedupe_key = new.dedupe_key) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key, id"
+).format(columns=", ".join(STORED_COLUMNS))
+INSERT_ROW = "({}, %s::int4, %s::int4)".format(
+    ", ".join(
+        f"%s::{CAST_BY_COLUMN[column]}" if column in CAST_BY_COLUMN else "%s" for column in STORED_COLUMNS
     )
 )
 DRAIN_IDENTITY = "zoom-webhook-drain"
