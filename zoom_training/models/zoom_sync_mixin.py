@@ -62,7 +62,8 @@ class ZoomSyncMixin(models.AbstractModel):
             if not meeting.active:
                 meeting = record._zoom_create_meeting_record()
             if meeting.sync_state != "pending":
-                meeting.sync_state = "pending"
+                # in the user's save: the chatter tracks what the job makes of it (Pending → Synced)
+                meeting.with_context(tracking_disable=True).sync_state = "pending"
             meeting._enqueue_push()
 
     def _zoom_create_meeting_record(self):
