@@ -4,6 +4,7 @@ together; each still gets its own answer, and one bad delivery fails alone."""
 import gc
 import io
 import json
+import threading
 import time
 import weakref
 from unittest.mock import patch
@@ -198,3 +199,28 @@ class TestLongLivedObjects(TransactionCase):
 class Cycle:
     def __init__(self):
         self.itself = self
+
+
+@tagged("post_install", "-at_install")
+class TestDeferredDrainChecks(TransactionCase):
+    """In the gevent server, the batches of a burst share one drain check, made after them."""
+
+    def test_the_batches_of_a_burst_get_one_check_after_them_and_a_later_batch_another(self):
+        checked = []
+        done = threading.Event()
+
+        def check(db_name):
+            checked.append((db_name, time.monotonic()))
+            done.set()
+
+        checks = webhook_fast_path.DeferredDrainChecks(check, delay=0.05)
+        asked = time.monotonic()
+        for _batch in range(10):
+            checks.request("zt")
+        self.assertTrue(done.wait(5))
+        self.assertEqual([db for db, _at in checked], ["zt"])
+        self.assertGreaterEqual(checked[0][1] - asked, 0.05)
+        done.clear()
+        checks.request("zt")  # committed after the first check began: checked again
+        self.assertTrue(done.wait(5))
+        self.assertEqual(len(checked), 2)
