@@ -235,8 +235,13 @@ def target_rows(results):
         )
     for phase, w in results.get("webhooks", {}).items():
         if phase == "burst":
+            bursts = ", ".join(fmt(p99, 1) for p99 in w.get("burst_p99_ms") or [])
             rows.append(
-                ["webhook p99 < 100 ms at 100 concurrent", f"{fmt(w['p99_ms'], 1)} ms", w["p99_ms"] < 100]
+                [
+                    "webhook p99 < 100 ms at 100 concurrent",
+                    f"{fmt(w['p99_ms'], 1)} ms over {w['deliveries']} (each burst: {bursts})",
+                    w["p99_ms"] < 100,
+                ]
             )
         elif phase == "stream":
             rows.append([">= 200 deliveries/s sustained", fmt(w["per_second"], 1), w["per_second"] >= 200])

@@ -17,6 +17,8 @@ from stack import ACCOUNT_ID, say
 
 SERIAL = 30
 CONCURRENT = 100
+BURSTS = 5
+BURST_GAP = 4  # seconds: the drain job of a burst (1 s later, about 2 s long) is done
 STREAM_SECONDS = 10
 STREAM_SENDERS = 8
 REPEAT_EVERY = 20  # one delivery in 20 of the stream is a repeat of an earlier one
@@ -145,11 +147,25 @@ def one_at_a_time(deliveries, zoom_id, run):
 
 
 def concurrent_burst(deliveries, zoom_id, run):
-    """CONCURRENT deliveries signed beforehand, their connections opened at the same instant."""
-    requests = [(i, deliveries.request_bytes(participant_joined(zoom_id, run, i))) for i in range(CONCURRENT)]
-    start = time.perf_counter()
-    deliveries.send(requests, in_flight=CONCURRENT)
-    return time.perf_counter() - start
+    """BURSTS bursts of CONCURRENT deliveries, each signed beforehand, their connections opened at the same
+    instant, BURST_GAP seconds apart (the drain job of one is done before the next); seconds spent
+    sending. Each burst's p99 is kept too: one burst's is its slowest delivery but one."""
+    sending = 0.0
+    deliveries.burst_p99_ms = []
+    for burst in range(BURSTS):
+        if burst:
+            time.sleep(BURST_GAP)
+        first = burst * CONCURRENT
+        requests = [
+            (i, deliveries.request_bytes(participant_joined(zoom_id, run, i)))
+            for i in range(first, first + CONCURRENT)
+        ]
+        start, answered = time.perf_counter(), len(deliveries.results)
+        deliveries.send(requests, in_flight=CONCURRENT)
+        sending += time.perf_counter() - start
+        latencies = [seconds for _key, _status, seconds in deliveries.results[answered:]]
+        deliveries.burst_p99_ms.append(percentile(latencies, 0.99) * 1000)
+    return sending
 
 
 def sustained_stream(deliveries, zoom_id, run):
@@ -218,6 +234,7 @@ def phase_figures(odoo, deliveries, run, seconds, since_job):
         "drain_jobs": drain_jobs(odoo, since_job),
         "drain_s": drained,
         "latencies": latencies,
+        "burst_p99_ms": getattr(deliveries, "burst_p99_ms", None),
     }
 
 
