@@ -38,7 +38,7 @@ http_port = $HTTP_PORT
 gevent_port = $((HTTP_PORT + 3))
 workers = 2
 max_cron_threads = 1
-server_wide_modules = base,web,queue_job
+server_wide_modules = base,web,queue_job,zoom_training
 logfile = $RUN_DIR/odoo.log
 zoom_training_encryption_key = $(cat "$KEY_FILE")
 
