@@ -31,7 +31,7 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config
 
-from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, WebhookAnswer, WebhookRequest
+from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, TOO_LARGE, WebhookAnswer, WebhookRequest
 from ..utils.group_commit import GroupCommit
 from .webhook import ENDPOINT_BY_ROUTE
 
@@ -105,7 +105,7 @@ def serve(environ):
     answer = _group_commit(db_name).submit(delivery)
     if answer is None:  # Odoo serves this one: its registry is not loaded here, or was reloaded meanwhile
         if delivery.too_large:
-            return JsonAnswer(WebhookAnswer.plain(413, "too large"))
+            return JsonAnswer(TOO_LARGE)
         _give_body_back(environ, delivery.raw_body)
         return None
     return JsonAnswer(answer)

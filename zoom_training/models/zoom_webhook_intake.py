@@ -127,6 +127,9 @@ class WebhookAnswer:
         return json.dumps(self.body).encode()
 
 
+TOO_LARGE = WebhookAnswer.plain(413, "too large")
+
+
 class ZoomWebhookIntake(models.Model):
     _inherit = "zoom.webhook.event"
 
@@ -165,7 +168,7 @@ class ZoomWebhookIntake(models.Model):
     def _checked(self, delivery, max_bytes, tolerance, signers):
         """The answer to a delivery that is not stored (refused, or URL validation), or a _Verified one."""
         if delivery.too_large or len(delivery.raw_body) > max_bytes:
-            return WebhookAnswer.plain(413, "too large")
+            return TOO_LARGE
         try:
             envelope = parse_envelope(delivery.raw_body)
         except EnvelopeError as error:
@@ -194,9 +197,9 @@ class ZoomWebhookIntake(models.Model):
             raise SignatureError("missing x-zm-signature")
         check_timestamp(delivery.timestamp, time.time(), tolerance or self._tolerance_seconds())
         secret_name = SECRET_BY_EVENT.get(envelope.event, "webhook_secret")
+        signers = {} if signers is None else signers
         key = (envelope.account_id, secret_name)
-        if signers is None or key not in signers:
-            signers = {} if signers is None else signers
+        if key not in signers:
             signers[key] = self.env["zoom.account"]._webhook_signers(*key)
         for company_id, secret in signers[key]:
             if signature_matches(secret, delivery.timestamp, delivery.raw_body, delivery.signature):
