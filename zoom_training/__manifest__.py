@@ -9,6 +9,7 @@
     "depends": ["calendar", "event", "mail", "portal", "queue_job"],
     "external_dependencies": {"python": ["requests", "cryptography", "PyJWT"]},
     "data": [
+        "security/zoom_groups.xml",
         "security/ir.model.access.csv",
         "security/zoom_security.xml",
         "security/zoom_webhook_security.xml",
