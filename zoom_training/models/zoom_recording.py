@@ -1,4 +1,6 @@
 import logging
+import os
+import tempfile
 
 import requests
 
@@ -6,11 +8,16 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..utils.downloads import DownloadRefused, open_download, stream_to_file, too_large
+from ..utils.oauth import DEFAULT_API_URL
 from .zoom_meeting_webhook import parse_zoom_time
+from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
 DOWNLOAD_TIMEOUT = 120  # seconds; one number
+MAX_DOWNLOAD_PARAM = "zoom_training.recording_max_bytes"
+DEFAULT_MAX_DOWNLOAD_BYTES = 4 * 1024**3
 
 
 class ZoomRecording(models.Model):
@@ -101,34 +108,80 @@ class ZoomRecordingFile(models.Model):
     error = fields.Char(readonly=True)
 
     def _download(self, download_token):
-        """Copies the file into an attachment, with the delivery's download token (valid 24 h)."""
+        """Copies the file into an attachment, with the delivery's download token (valid 24 h): only from
+        Zoom's own hosts, streamed to the filestore, under the size limit."""
         self.ensure_one()
+        max_bytes = self._zoom_max_download_bytes()
         try:
-            answer = requests.get(
-                self.download_url,
-                headers={"Authorization": f"Bearer {download_token}"},
-                timeout=DOWNLOAD_TIMEOUT,
+            if self.file_size > max_bytes:
+                raise too_large(max_bytes)
+            answer = open_download(
+                requests.get,
+                self.sudo().download_url,
+                self._zoom_api_url(),
+                {"Authorization": f"Bearer {download_token}"},
+                DOWNLOAD_TIMEOUT,
             )
+            with answer:
+                if answer.status_code >= 500:
+                    status = answer.status_code
+                    raise RetryableJobError(_("Zoom answered %s to a recording download.", status))
+                if answer.status_code != 200:
+                    self._zoom_download_failed(
+                        _("Zoom refused the download (HTTP %s); the file stays linked.", answer.status_code)
+                    )
+                    return
+                self.attachment_id = self._zoom_spool_to_attachment(answer, max_bytes)
         except requests.RequestException as error:
             raise RetryableJobError(_("Zoom recording download failed: %s", type(error).__name__)) from error
-        if answer.status_code >= 500:
-            raise RetryableJobError(_("Zoom answered %s to a recording download.", answer.status_code))
-        if answer.status_code != 200:
-            self.error = _("Zoom refused the download (HTTP %s); the file stays linked.", answer.status_code)
-            _logger.warning(
-                "Zoom recording file %s not downloaded: HTTP %s", self.zoom_file_id, answer.status_code
-            )
+        except DownloadRefused as refused:
+            self._zoom_download_failed(zoom_plain(self.env, refused.plain))
             return
-        extension = (self.file_extension or "bin").lower()
-        self.attachment_id = self.env["ir.attachment"].create(
-            {
+        self.error = False
+
+    def _zoom_download_failed(self, reason):
+        self.error = reason
+        _logger.warning("Zoom recording file %s not downloaded: %s", self.zoom_file_id, reason)
+
+    def _zoom_api_url(self):
+        account = self.env["zoom.account"].sudo()._for_company(self.recording_id.company_id)
+        return account._api_url_override() or DEFAULT_API_URL
+
+    def _zoom_max_download_bytes(self):
+        param = self.env["ir.config_parameter"].sudo().get_param(MAX_DOWNLOAD_PARAM)
+        return int(param) if (param or "").isdigit() else DEFAULT_MAX_DOWNLOAD_BYTES
+
+    def _zoom_spool_to_attachment(self, answer, max_bytes):
+        """The body goes to a file beside the filestore, then becomes the attachment's stored file: the
+        recording is never held in memory (a database-stored attachment reads the capped file once)."""
+        Attachment = self.env["ir.attachment"].sudo()
+        spool_dir = Attachment._full_path("zoom_spool")
+        os.makedirs(spool_dir, exist_ok=True)
+        handle, spool_path = tempfile.mkstemp(dir=spool_dir)
+        try:
+            with os.fdopen(handle, "wb") as spool:
+                size, checksum = stream_to_file(answer, spool, max_bytes)
+            extension = (self.file_extension or "bin").lower()
+            values = {
                 "name": f"{self.recording_id.topic or 'recording'} - {self.recording_type}.{extension}",
-                "raw": answer.content,
                 "res_model": self._name,
                 "res_id": self.id,
             }
-        )
-        self.error = False
+            if Attachment._storage() != "file":
+                with open(spool_path, "rb") as spool:
+                    return Attachment.create({**values, "raw": spool.read()})
+            store_fname = f"{checksum[:2]}/{checksum}"
+            full_path = Attachment._full_path(store_fname)
+            os.makedirs(os.path.dirname(full_path), exist_ok=True)
+            if not os.path.exists(full_path):
+                os.replace(spool_path, full_path)
+                Attachment._mark_for_gc(store_fname)
+            return Attachment.create(
+                {**values, "store_fname": store_fname, "checksum": checksum, "file_size": size}
+            )
+        finally:
+            if os.path.exists(spool_path):
+                os.unlink(spool_path)
 
     def action_open(self):
         self.ensure_one()
