@@ -1,7 +1,7 @@
 {
     "name": "Zoom Training",
     "summary": "Zoom meetings and webinars, registrants, webhooks and attendance for Odoo trainings",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Marketing/Events",
     "website": "https://github.com/zoom-training/zoom_training",
     "author": "zoom_training developers",
@@ -32,11 +32,13 @@
         "views/res_config_settings_user_oauth_views.xml",
         "views/res_users_views.xml",
         "views/zoom_user_oauth_templates.xml",
+        "views/zoom_menus.xml",
     ],
     "demo": ["demo/zoom_training_demo.xml"],
     "assets": {
         "web.assets_tests": ["zoom_training/static/tests/tours/*.js"],
     },
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "application": True,
 }

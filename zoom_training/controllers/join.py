@@ -34,8 +34,7 @@ class ZoomJoin(http.Controller):
         if not meeting:
             raise NotFound()
         user = request.env.user
-        emails = {(email or "").strip().lower() for email in (user.email, user.zoom_email)} - {""}
-        if emails & meeting._zoom_excluded_emails() and meeting.join_url:
+        if meeting._zoom_is_host(user) and meeting.join_url:
             return request.redirect(meeting.join_url, local=False)
         attendee = event.attendee_ids.filtered(lambda a: a.partner_id == user.partner_id)[:1]
         if not attendee:

@@ -1,5 +1,7 @@
 import logging
 
+from werkzeug.exceptions import NotFound
+
 from odoo import _, http
 from odoo.exceptions import UserError
 from odoo.http import request
@@ -15,14 +17,25 @@ _logger = logging.getLogger(__name__)
 
 SESSION_KEY = "zoom_oauth_flow"
 ROUTE_OPTIONS = {"type": "http", "auth": "user", "methods": ["GET"]}
+CONNECT_ROUTE = "/zoom/oauth/connect"
 
 
 class ZoomUserOAuthController(http.Controller):
     """A user connects their own Zoom account: authorization code with PKCE and a signed state bound to
     the Odoo user, the database and a nonce kept in this browser session."""
 
-    @http.route("/zoom/oauth/start", **ROUTE_OPTIONS)
+    @http.route(CONNECT_ROUTE, **ROUTE_OPTIONS)
+    def zoom_oauth_connect(self, **_kwargs):
+        """The page behind *Connect my Zoom account*: a button that POSTs the start, with Odoo's CSRF token,
+        so that no link from another site can start (or restart) someone's connection."""
+        if request.env.user.share:
+            raise NotFound()
+        return request.render("zoom_training.oauth_connect_page", {})
+
+    @http.route("/zoom/oauth/start", type="http", auth="user", methods=["POST"])
     def zoom_oauth_start(self, **_kwargs):
+        if request.env.user.share:
+            raise NotFound()
         try:
             credentials = self._user_app_credentials()
         except UserError as error:

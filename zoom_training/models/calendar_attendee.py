@@ -17,16 +17,23 @@ class CalendarAttendee(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._zoom_check_system_fields(vals)
         attendees = super().create(vals_list)
         attendees._zoom_schedule_registrant_sync()
         return attendees
 
     def write(self, vals):
+        self._zoom_check_system_fields(vals)
         if ZOOM_WATCHED_FIELDS & set(vals):
             result = super().write(self._zoom_mark_to_sync(vals))
             self._zoom_schedule_registrant_sync()
             return result
         return super().write(vals)
+
+    def _zoom_send_join_mail(self):
+        """Calendar's own invitation: its video call link is the event's Join page (see calendar_event)."""
+        self._send_invitation_emails()
 
     def _zoom_participant_name(self):
         return self.common_name or self.partner_id.name

@@ -36,7 +36,7 @@ class CalendarEvent(models.Model):
         """Deleting one occurrence cancels only that occurrence in Zoom."""
         in_series = self.filtered(lambda event: event.recurrence_id.zoom_meeting_id.active)
         for event in in_series.filtered("zoom_occurrence_id"):
-            event.recurrence_id.zoom_meeting_id._zoom_forget_occurrence(event.zoom_occurrence_id)
+            event.recurrence_id.zoom_meeting_id.sudo()._zoom_forget_occurrence(event.zoom_occurrence_id)
         in_series.recurrence_id.zoom_meeting_id._enqueue_push()
         (self - in_series).zoom_meeting_id.filtered("active")._enqueue_delete()
         return super(CalendarEvent, self.with_context(zoom_unlink_handled=True)).unlink()

@@ -18,11 +18,14 @@ class EventRegistration(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._zoom_check_system_fields(vals)
         registrations = super().create(vals_list)
         registrations._zoom_schedule_registrant_sync()
         return registrations
 
     def write(self, vals):
+        self._zoom_check_system_fields(vals)
         if ZOOM_WATCHED_FIELDS & set(vals):
             vals = self._zoom_mark_to_sync(vals)
             result = super().write(vals)
@@ -41,6 +44,10 @@ class EventRegistration(models.Model):
         template = self.env.ref("zoom_training.mail_template_zoom_join_link", raise_if_not_found=False)
         if template and mailed:
             template.sudo().send_mail_batch(mailed.ids)
+
+    def _zoom_send_join_mail(self):
+        template = self.env.ref("zoom_training.mail_template_zoom_join_link")
+        template.send_mail_batch(self.filtered("email").ids)
 
     def _zoom_participant_name(self):
         return self.name or self.partner_id.name

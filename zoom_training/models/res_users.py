@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-OAUTH_START_ROUTE = "/zoom/oauth/start"
+OAUTH_CONNECT_ROUTE = "/zoom/oauth/connect"
 DUE_REGISTRANT_STATES = ("to_sync", "quota", "held")
 
 
@@ -9,18 +9,63 @@ class ResUsers(models.Model):
     _inherit = "res.users"
 
     zoom_email = fields.Char(
-        "Zoom email", help="The email of this user's Zoom account, when it differs from their Odoo email."
+        "Zoom email",
+        groups="zoom_training.group_zoom_manager",
+        help="Who this user is in Zoom, as a Zoom administrator states it (set from the Odoo email when the "
+        "user is created). A Zoom account the user connects themselves takes precedence. Users cannot "
+        "change it: it decides whose meetings they host and start.",
+    )
+    zoom_identity = fields.Char(
+        "Zoom identity", compute="_compute_zoom_identity", help="Who this user is in Zoom, verified."
     )
     zoom_connected_as = fields.Char("Connected Zoom account", compute="_compute_zoom_connection")
     zoom_can_connect = fields.Boolean(compute="_compute_zoom_connection")
 
     @property
-    def SELF_WRITEABLE_FIELDS(self):
-        return [*super().SELF_WRITEABLE_FIELDS, "zoom_email"]
-
-    @property
     def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, "zoom_email", "zoom_connected_as", "zoom_can_connect"]
+        return [*super().SELF_READABLE_FIELDS, "zoom_identity", "zoom_connected_as", "zoom_can_connect"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An internal user starts with their Odoo email as Zoom identity: stated by whoever creates the
+        user (an administrator), never by the user later."""
+        users = super().create(vals_list)
+        users.filtered(lambda user: not user.share)._zoom_identity_from_email()
+        return users
+
+    def write(self, vals):
+        """Zoom administrators set users' Zoom identities without the right to edit users otherwise."""
+        if set(vals) == {"zoom_email"} and not self.env.su:
+            if not self.env.user.has_group("zoom_training.group_zoom_manager"):
+                raise AccessError(_("Only a Zoom administrator sets who users are in Zoom."))
+            return super(ResUsers, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def _zoom_identity_from_email(self):
+        """Users without a Zoom identity take their current Odoo email as one (creation, upgrade, or a
+        Zoom administrator's explicit action)."""
+        for user in self.sudo().filtered(lambda user: not user.zoom_email and user.email):
+            user.zoom_email = user.email.strip().lower()
+
+    def action_zoom_identity_from_email(self):
+        """Zoom administrators: users without a Zoom identity get their Odoo email as one."""
+        if not self.env.user.has_group("zoom_training.group_zoom_manager"):
+            raise AccessError(_("Only a Zoom administrator sets who users are in Zoom."))
+        self._zoom_identity_from_email()
+        return True
+
+    def _zoom_verified_email(self):
+        """Who this user is in Zoom: the account they connected (proven by Zoom), else what a Zoom
+        administrator set. Never the Odoo email the user may type in their preferences."""
+        self.ensure_one()
+        connected = self.env["zoom.user.token"]._for_user(self).zoom_email
+        return (connected or self.sudo().zoom_email or "").strip().lower()
+
+    @api.depends("zoom_email")
+    @api.depends_context("uid")
+    def _compute_zoom_identity(self):
+        for user in self:
+            user.zoom_identity = user._zoom_verified_email() or False
 
     @api.depends_context("uid")
     def _compute_zoom_connection(self):
@@ -37,7 +82,7 @@ class ResUsers(models.Model):
 
     def action_zoom_connect(self):
         self._zoom_check_own_account()
-        return {"type": "ir.actions.act_url", "url": OAUTH_START_ROUTE, "target": "self"}
+        return {"type": "ir.actions.act_url", "url": OAUTH_CONNECT_ROUTE, "target": "self"}
 
     def action_zoom_disconnect(self):
         self._zoom_check_own_account()

@@ -53,8 +53,8 @@ class ZoomAccount(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
     account_id = fields.Char("Account ID")
     client_id = fields.Char("Client ID")
-    client_secret_encrypted = fields.Char(copy=False)
-    webhook_secret_encrypted = fields.Char(copy=False)
+    client_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
+    webhook_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")],
         default="unknown",
@@ -70,8 +70,8 @@ class ZoomAccount(models.Model):
         "keep using the Server-to-Server app.",
     )
     user_client_id = fields.Char("User-managed app Client ID")
-    user_client_secret_encrypted = fields.Char(copy=False)
-    user_webhook_secret_encrypted = fields.Char(copy=False)
+    user_client_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
+    user_webhook_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
 
     _sql_constraints = [("company_unique", "unique(company_id)", "One Zoom connection per company.")]
 

@@ -3,7 +3,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -16,6 +16,7 @@ from ..utils.errors import (
     ZoomUnreachable,
 )
 from ..utils.payloads import build_payload, changed_part, payload_hash, zoom_datetime
+from .zoom_participant_mixin import PARTICIPANT_MODELS
 from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
@@ -49,6 +50,16 @@ class ZoomMeeting(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     res_model = fields.Char("Source model", required=True, index=True)
     res_id = fields.Many2oneReference("Source record", model_field="res_model", required=True, index=True)
+    event_id = fields.Many2one(
+        "event.event", string="Training", compute="_compute_owner", store=True, index="btree_not_null"
+    )
+    calendar_event_id = fields.Many2one(
+        "calendar.event",
+        string="Calendar event",
+        compute="_compute_owner",
+        store=True,
+        index="btree_not_null",
+    )
     host_user_id = fields.Many2one("res.users", string="Host")
     host_email = fields.Char()
     zoom_id = fields.Char("Zoom ID", index=True, copy=False, readonly=True)
@@ -56,13 +67,30 @@ class ZoomMeeting(models.Model):
     start = fields.Datetime()
     duration = fields.Integer("Duration (minutes)")
     timezone = fields.Char()
-    join_url = fields.Char("Join link", copy=False, readonly=True)
-    registration_url = fields.Char(copy=False, readonly=True)
-    password = fields.Char("Passcode", copy=False, readonly=True, groups="base.group_user")
+    # What Zoom gave: read by the sync flows (sudo) and served by `host_join_url` / `passcode` to the people
+    # they belong to.
+    join_url = fields.Char("Join link (raw)", copy=False, readonly=True, groups="base.group_system")
+    registration_url = fields.Char(copy=False, readonly=True, groups="base.group_system")
+    password = fields.Char("Passcode (raw)", copy=False, readonly=True, groups="base.group_system")
+    host_join_url = fields.Char(
+        "Join link",
+        compute="_compute_for_current_user",
+        help="The meeting's own link: hosts and co-hosts only.",
+    )
+    passcode = fields.Char(
+        compute="_compute_for_current_user", help="Hosts, co-hosts, organisers and participants only."
+    )
+    zoom_visible_to_me = fields.Boolean(
+        compute="_compute_zoom_visible_to_me",
+        search="_search_zoom_visible_to_me",
+        help="The current user may see this meeting: attendance and recordings follow it.",
+    )
     sync_state = fields.Selection(SYNC_STATES, default="pending", required=True, tracking=True)
     sync_error = fields.Text(copy=False)
     quota_until = fields.Datetime(copy=False)
-    last_payload = fields.Text(copy=False, help="What Zoom holds, as last sent by Odoo.")
+    last_payload = fields.Text(
+        copy=False, groups="zoom_training.group_zoom_manager", help="What Zoom holds, as last sent by Odoo."
+    )
     last_payload_hash = fields.Char(copy=False)
     zoom_status = fields.Selection(
         [("waiting", "Not started"), ("started", "In progress"), ("ended", "Ended")],
@@ -77,7 +105,9 @@ class ZoomMeeting(models.Model):
         default=fields.Datetime.now, copy=False, help="When Odoo first asked for this meeting (wall clock)."
     )
     occurrence_state = fields.Text(
-        copy=False, help="Occurrences of a recurring meeting as Zoom holds them: {occurrence_id: {...}}."
+        copy=False,
+        groups="zoom_training.group_zoom_manager",
+        help="Occurrences of a recurring meeting as Zoom holds them: {occurrence_id: {...}}.",
     )
 
     _sql_constraints = [
@@ -89,6 +119,71 @@ class ZoomMeeting(models.Model):
     def _source(self):
         self.ensure_one()
         return self.env[self.res_model].browse(self.res_id).exists()
+
+    @api.depends("res_model", "res_id")
+    def _compute_owner(self):
+        """The training or calendar event behind the meeting (a series: its first event), for access rules."""
+        for meeting in self:
+            source = meeting.sudo()._source() if meeting.res_model and meeting.res_id else None
+            meeting.event_id = source if source and source._name == "event.event" else False
+            if source and source._name == "calendar.recurrence":
+                source = source._zoom_base()
+            meeting.calendar_event_id = source if source and source._name == "calendar.event" else False
+
+    # Who may see what ------------------------------------------------------------------------------
+
+    def _zoom_host_users(self):
+        """The host and co-hosts (alternative hosts, panelists), as Odoo users."""
+        self.ensure_one()
+        source = self.sudo()._source()
+        cohosts = source._zoom_cohost_users() if source else self.env["res.users"]
+        return (self.sudo().host_user_id | cohosts).with_env(self.env)
+
+    def _zoom_is_host(self, user):
+        return user in self._zoom_host_users()
+
+    def _zoom_is_organiser_or_participant(self, user):
+        """Organisers (the source's responsible user) and invited participants."""
+        self.ensure_one()
+        source = self.sudo()._source()
+        if not source:
+            return False
+        if source._zoom_host_user() == user:
+            return True
+        for model in PARTICIPANT_MODELS:
+            Participant = self.env[model].sudo()
+            domain = [*Participant._zoom_participant_domain(self), ("partner_id", "=", user.partner_id.id)]
+            if Participant.search_count(domain, limit=1):
+                return True
+        return False
+
+    def _as_current_user(self):
+        """This model in the current user's own rights (inside a record rule, the ORM runs as superuser)."""
+        return self.with_env(self.env(su=False)).with_context(active_test=False)
+
+    @api.depends_context("uid")
+    def _compute_zoom_visible_to_me(self):
+        visible = self._as_current_user().search([("id", "in", self.ids)]) if self.ids else self.browse()
+        for meeting in self:
+            meeting.zoom_visible_to_me = meeting.id in visible.ids
+
+    def _search_zoom_visible_to_me(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search Zoom meetings seen by the current user with = True or = False only."))
+        as_user = self._as_current_user()
+        query = as_user._search([]) if as_user.has_access("read") else []
+        return [("id", "in" if (operator == "=") == value else "not in", query)]
+
+    @api.depends_context("uid")
+    def _compute_for_current_user(self):
+        user = self.env.user
+        for meeting in self:
+            raw = meeting.sudo()
+            # superuser mode is the system's own code (jobs, crons), not someone's request
+            is_host = bool(meeting.id) and (self.env.su or meeting._zoom_is_host(user))
+            meeting.host_join_url = raw.join_url if is_host else False
+            shown = is_host or (bool(meeting.id) and meeting._zoom_is_organiser_or_participant(user))
+            meeting.passcode = raw.password if shown else False
 
     def _zoom_account(self):
         return self.env["zoom.account"]._for_company(self.company_id)
@@ -114,7 +209,7 @@ class ZoomMeeting(models.Model):
 
     def _enqueue(self, method, key, eta):
         """One pending job per meeting and action: a burst of requests becomes one job."""
-        for meeting in self:
+        for meeting in self.sudo():  # the caller's right on the source was checked; the job is the system's
             delayed = meeting.with_delay(
                 channel="root.zoom",
                 identity_key=f"zoom-{key}-{meeting.id}",
@@ -136,7 +231,9 @@ class ZoomMeeting(models.Model):
     # Jobs ------------------------------------------------------------------------------------------
 
     def _zoom_push(self):
-        """Creates the meeting in Zoom, or sends what changed. Idempotent."""
+        """Creates the meeting in Zoom, or sends what changed. Idempotent. The system's work: whoever saved
+        the event had the right to, and the host's identity comes from the event, not from that user."""
+        self = self.sudo()
         self.ensure_one()
         source = self._source()
         if not self.active or not source or source._zoom_is_cancelled():
@@ -243,16 +340,22 @@ class ZoomMeeting(models.Model):
         """The host's Zoom user: exists, licensed, and has the webinar feature for webinars."""
         if not host:
             raise UserError(_("Choose a responsible user: Zoom needs a host."))
-        email = (host.zoom_email or host.email or "").strip()
+        email = host._zoom_verified_email()
         if not email:
-            raise UserError(_("%s has no email address: Zoom finds hosts by email.", host.name))
+            raise UserError(
+                _(
+                    "%s has no Zoom identity: a Zoom administrator sets it (Zoom → Users' Zoom identities), "
+                    "or they connect their own Zoom account from their preferences.",
+                    host.name,
+                )
+            )
         client, user_ref = self._zoom_host_client(host)
         try:
             zoom_user = client.get(f"/users/{user_ref or email}")
         except ZoomNotFound as error:
             raise UserError(
                 _(
-                    "%s is not a user of your Zoom account: invite them in Zoom, or set their Zoom email.",
+                    "%s is not a user of your Zoom account: invite them in Zoom, or correct the Zoom email.",
                     email,
                 )
             ) from error
@@ -277,7 +380,8 @@ class ZoomMeeting(models.Model):
         """Webinar panelists follow the instructors; meetings carry theirs as alternative hosts."""
         if self.kind != "webinar":
             return
-        wanted = {user.email.lower(): user.name for user in source._zoom_cohost_users() if user.email}
+        cohosts = source._zoom_cohost_users()
+        wanted = {user._zoom_verified_email(): user.name for user in cohosts if user._zoom_verified_email()}
         client = self._client()
         current = client.get(f"/webinars/{self.zoom_id}/panelists").get("panelists", [])
         present = {panelist["email"].lower() for panelist in current}
@@ -290,6 +394,7 @@ class ZoomMeeting(models.Model):
 
     def _zoom_delete(self):
         """Deletes the meeting in Zoom; one that is already gone (3001) counts as deleted."""
+        self = self.sudo()
         self.ensure_one()
         if self.zoom_id:
             emails = self.company_id.zoom_emails_enabled
@@ -349,7 +454,8 @@ class ZoomMeeting(models.Model):
 
     def _zoom_notify_administrators(self, summary, note):
         """One open activity per administrator and summary: a failure repeated does not pile them up."""
-        administrators = self.env.ref("base.group_system").users.filtered(lambda user: not user.share)
+        zoom_managers = self.env.ref("zoom_training.group_zoom_manager")
+        administrators = zoom_managers.users.filtered(lambda user: not user.share)
         for meeting in self.sudo():
             for admin in administrators.filtered(lambda user, m=meeting: m.company_id in user.company_ids):
                 open_ones = meeting.activity_ids.filtered(
@@ -379,20 +485,31 @@ class ZoomMeeting(models.Model):
     # Actions ---------------------------------------------------------------------------------------
 
     def action_sync_now(self):
-        for meeting in self:
-            meeting.write({"sync_state": "pending", "sync_error": False})
+        self._zoom_check_source_access("write")
+        self.sudo().write({"sync_state": "pending", "sync_error": False})
         self._enqueue_push()
         return True
 
+    def _zoom_check_source_access(self, operation):
+        """A meeting is acted on through its calendar event or training: the user's right there decides."""
+        for meeting in self:
+            source = meeting.sudo()._source()
+            if not source:
+                raise AccessError(_("This Zoom meeting has no calendar event or training any more."))
+            source.with_env(self.env).check_access(operation)
+
     def action_open_in_zoom(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.join_url or "https://zoom.us", "target": "new"}
+        if not self.host_join_url:
+            raise AccessError(_("Only the host and co-hosts open the meeting's own link."))
+        return {"type": "ir.actions.act_url", "url": self.host_join_url, "target": "new"}
 
     def action_start_as_host(self):
         """The host's start link is never stored: fetched from Zoom when the host asks for it."""
         self.ensure_one()
-        if self.env.user != self.host_user_id and not self.env.user.has_group("base.group_system"):
-            raise UserError(_("Only the host, %s, can start this meeting.", self.host_user_id.name))
+        host = self.sudo().host_user_id
+        if self.env.user != host:
+            raise AccessError(_("Only the host, %s, can start this meeting.", host.name))
         answer = self.sudo()._client().get(f"/{self.kind}s/{self.zoom_id}")
         return {"type": "ir.actions.act_url", "url": answer["start_url"], "target": "new"}
 

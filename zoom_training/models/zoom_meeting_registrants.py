@@ -23,12 +23,11 @@ from ..utils.registrants import (
     rejected_index,
     split_name,
 )
-from .zoom_participant_mixin import REGISTRANT_SYNC_DELAY
+from .zoom_participant_mixin import PARTICIPANT_MODELS, REGISTRANT_SYNC_DELAY
 from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
-PARTICIPANT_MODELS = ("event.registration", "calendar.attendee")
 TEST_DOMAINS_PARAM = "zoom_training.test_email_domains"
 TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
 DEFAULT_RETRY_SECONDS = 60
@@ -120,7 +119,9 @@ class ZoomMeeting(models.Model):
         """The host, alternative hosts and panelists join with their own links: never registrants."""
         source = self._source()
         users = (source._zoom_host_user() | source._zoom_cohost_users()) if source else self.host_user_id
-        emails = {self.host_email} | set(users.mapped("email")) | set(users.mapped("zoom_email"))
+        emails = (
+            {self.host_email} | set(users.mapped("email")) | {user._zoom_verified_email() for user in users}
+        )
         return {email.strip().lower() for email in emails if email}
 
     def _zoom_test_domains(self):

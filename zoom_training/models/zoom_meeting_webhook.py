@@ -126,7 +126,10 @@ class ZoomMeeting(models.Model):
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
 
     def action_zoom_clear_drift(self):
-        self.write({"zoom_drift": False, "zoom_drift_note": False})
+        if not self.env.user.has_group("zoom_training.group_zoom_manager"):
+            self._zoom_check_source_access("write")
+        self.check_access("read")
+        self.sudo().write({"zoom_drift": False, "zoom_drift_note": False})
         return True
 
     # Watchdog -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..utils.attendance import attended_seconds
 from ..utils.registrants import email_problem
@@ -16,7 +17,17 @@ PARTICIPANT_STATES = [
     ("none", "Not registered in Zoom"),
 ]
 JOIN_OPENS_MINUTES = 30  # the Join button opens this long before the session starts
-REGISTRANT_SYNC_DELAY = 5  # seconds: enrolments arriving together are registered in one batch
+PARTICIPANT_MODELS = ("event.registration", "calendar.attendee")
+REGISTRANT_SYNC_DELAY = 5
+ZOOM_SYSTEM_FIELDS = {
+    "zoom_registrant_id",
+    "zoom_join_url",
+    "zoom_registrant_email",
+    "zoom_registrant_approved",
+    "zoom_sync_state",
+    "zoom_sync_error",
+    "zoom_quota_until",
+}  # seconds: enrolments arriving together are registered in one batch
 
 
 class ZoomParticipantMixin(models.AbstractModel):
@@ -34,11 +45,14 @@ class ZoomParticipantMixin(models.AbstractModel):
 
     zoom_registrant_id = fields.Char("Zoom registrant ID", index="btree_not_null", copy=False, readonly=True)
     zoom_join_url = fields.Char(
-        "Zoom personal link",
+        "Zoom personal link (raw)",
         copy=False,
         readonly=True,
-        groups="base.group_user",
-        help="Never shown to others.",
+        groups="base.group_system",
+        help="Served only to the participant, by the Join page.",
+    )
+    zoom_has_personal_link = fields.Boolean(
+        "Has a personal link", compute="_compute_zoom_has_personal_link", compute_sudo=True
     )
     zoom_registrant_email = fields.Char("Email registered in Zoom", copy=False, readonly=True)
     zoom_attended_minutes = fields.Float(
@@ -57,6 +71,21 @@ class ZoomParticipantMixin(models.AbstractModel):
         compute="_compute_zoom_personal_join_url",
         help="Odoo's Join page for this participant, for mail templates: {{ object.zoom_personal_join_url }}",
     )
+
+    def _compute_zoom_has_personal_link(self):
+        for participant in self:
+            participant.zoom_has_personal_link = bool(participant.zoom_join_url)
+
+    def _zoom_check_system_fields(self, vals):
+        """What Zoom gave and the sync decided is written by the sync flows only, never by a user."""
+        written = ZOOM_SYSTEM_FIELDS & set(vals)
+        if written and not self.env.su:
+            raise AccessError(
+                _(
+                    "Zoom registration fields are set by the Zoom sync, not by hand: %s",
+                    ", ".join(sorted(written)),
+                )
+            )
 
     def _compute_zoom_personal_join_url(self):
         for participant in self:
@@ -230,15 +259,26 @@ class ZoomParticipantMixin(models.AbstractModel):
         }
 
     def _zoom_can_join_as(self, user):
+        """A personal link is its participant's alone: organisers and administrators send the Join mail."""
         self.ensure_one()
-        return user.has_group("base.group_user") or self._zoom_participant_partner() == user.partner_id
+        return bool(user.partner_id) and self._zoom_participant_partner() == user.partner_id
 
-    def action_zoom_join(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self._zoom_join_path(), "target": "new"}
+    def action_zoom_send_join_mail(self):
+        """Organisers send a participant their Join link again; they never open it themselves."""
+        self.check_access("write")
+        self.sudo()._zoom_send_join_mail()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": _("The Join link was sent to %s.", ", ".join(self.mapped("display_name")))},
+        }
+
+    def _zoom_send_join_mail(self):
+        """Each model's own mail carrying `zoom_personal_join_url`."""
 
     def action_zoom_sync_registrant(self):
-        self.write({"zoom_sync_state": "to_sync", "zoom_quota_until": False})
+        self.check_access("write")
+        self.sudo().write({"zoom_sync_state": "to_sync", "zoom_quota_until": False})
         self._zoom_schedule_registrant_sync(eta=None)
         return True
 

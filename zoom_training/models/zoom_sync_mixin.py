@@ -20,7 +20,12 @@ class ZoomSyncMixin(models.AbstractModel):
         ZOOM_CONFERENCE, string="Video conference", default="none", required=True, copy=True
     )
     zoom_meeting_id = fields.Many2one("zoom.meeting", string="Zoom meeting", copy=False, readonly=True)
-    zoom_join_url = fields.Char(related="zoom_meeting_id.join_url", string="Zoom join link")
+    zoom_join_url = fields.Char(
+        related="zoom_meeting_id.host_join_url",
+        string="Zoom join link",
+        compute_sudo=False,
+        help="The meeting's own link, shown to its hosts and co-hosts only.",
+    )
     zoom_sync_state = fields.Selection(related="zoom_meeting_id.sync_state", string="Zoom status")
     zoom_sync_error = fields.Text(related="zoom_meeting_id.sync_error", string="Zoom error")
     zoom_quota_until = fields.Datetime(related="zoom_meeting_id.quota_until")
@@ -63,7 +68,7 @@ class ZoomSyncMixin(models.AbstractModel):
                 meeting = record._zoom_create_meeting_record()
             if meeting.sync_state != "pending":
                 # in the user's save: the chatter tracks what the job makes of it (Pending → Synced)
-                meeting.with_context(tracking_disable=True).sync_state = "pending"
+                meeting.sudo().with_context(tracking_disable=True).sync_state = "pending"
             meeting._enqueue_push()
 
     def _zoom_create_meeting_record(self):
@@ -109,11 +114,12 @@ class ZoomSyncMixin(models.AbstractModel):
             host_video=company.zoom_host_video,
             participant_video=company.zoom_participant_video,
             auto_recording=company.zoom_auto_recording,
-            alternative_hosts=tuple(sorted(user.zoom_email or user.email for user in cohosts if user.email)),
+            alternative_hosts=tuple(sorted(filter(None, (user._zoom_verified_email() for user in cohosts)))),
         )
 
     def action_zoom_sync_now(self):
-        self.zoom_meeting_id.action_sync_now()
+        self.check_access("write")
+        self.zoom_meeting_id.sudo().action_sync_now()
         return True
 
     def action_zoom_open(self):

@@ -21,7 +21,7 @@ class ZoomToken(models.Model):
     _description = "Zoom access token cache"
 
     key = fields.Char(required=True, index=True)
-    access_token_encrypted = fields.Char(required=True)
+    access_token_encrypted = fields.Char(required=True, groups="base.group_system")
     expires_at = fields.Datetime(required=True)
     scopes = fields.Char()
     api_url = fields.Char()

@@ -39,8 +39,8 @@ class ZoomUserToken(models.Model):
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade", readonly=True)
     zoom_user_id = fields.Char("Zoom user ID", index=True, readonly=True)
     zoom_email = fields.Char("Zoom email", readonly=True)
-    access_token_encrypted = fields.Char(required=True, copy=False)
-    refresh_token_encrypted = fields.Char(required=True, copy=False)
+    access_token_encrypted = fields.Char(required=True, copy=False, groups="base.group_system")
+    refresh_token_encrypted = fields.Char(required=True, copy=False, groups="base.group_system")
     expires_at = fields.Datetime(required=True, readonly=True)
     scopes = fields.Char(readonly=True)
     api_url = fields.Char(readonly=True)
@@ -135,10 +135,11 @@ class ZoomUserToken(models.Model):
         return revoked
 
     @api.model
-    def _forget_zoom_user(self, zoom_user_id, client_id):
-        """Zoom says the user removed the app `client_id`: their tokens are dead, drop them. Returns the
-        number of connections dropped."""
-        connections = self.sudo().search([("zoom_user_id", "=", zoom_user_id)]) if zoom_user_id else self
+    def _forget_zoom_user(self, zoom_user_id, client_id, company):
+        """Zoom says the user removed the app `client_id`: their tokens are dead, drop them. Only in
+        `company`, whose secret signed the notice. Returns the number of connections dropped."""
+        domain = [("zoom_user_id", "=", zoom_user_id), ("company_id", "=", company.id)]
+        connections = self.sudo().search(domain) if zoom_user_id and company else self
         connections = connections.filtered(
             lambda connection: connection._account().user_client_id == client_id
         )

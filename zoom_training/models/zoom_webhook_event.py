@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 import psycopg2
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -221,6 +222,7 @@ class ZoomWebhookEvent(models.Model):
     @api.model
     def _drain(self):
         """Processes the due deliveries in arrival order, DRAIN_BATCH at a time, each once."""
+        self = self.sudo()
         self.flush_model(["state", "next_attempt_at"])
         self.env.cr.execute(
             "SELECT id FROM zoom_webhook_event WHERE state = 'received' "
@@ -384,7 +386,7 @@ class ZoomWebhookEvent(models.Model):
     def _handle_app_deauthorized(self, envelope):
         """The user removed the user-managed app in Zoom: their tokens are dead, forget them."""
         forgotten = self.env["zoom.user.token"]._forget_zoom_user(
-            envelope.payload.get("user_id"), envelope.payload.get("client_id")
+            envelope.payload.get("user_id"), envelope.payload.get("client_id"), self.company_id
         )
         if not forgotten:
             return _("No Odoo user has connected this Zoom user.")
@@ -394,10 +396,14 @@ class ZoomWebhookEvent(models.Model):
     # Actions and crons ------------------------------------------------------------------------------
 
     def action_retry(self):
-        retried = self.filtered(lambda record: record.state in ("failed", "done"))
+        if not self.env.user.has_group("zoom_training.group_zoom_manager"):
+            raise AccessError(_("Only a Zoom administrator retries Zoom's deliveries."))
+        self.check_access("read")
+        retried = self.sudo().filtered(lambda record: record.state in ("failed", "done"))
         retried.write({"state": "received", "error": False, "next_attempt_at": False})
         if retried:
-            self._enqueue_drain(identity_key=None)  # a drain already queued may start before this commits
+            # not the burst's identity: a drain already queued may start before this commits
+            self.sudo()._enqueue_drain(identity_key=None)
         return True
 
     @api.model

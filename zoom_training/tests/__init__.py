@@ -12,6 +12,7 @@ from . import (
     test_reconciliation_registrants,
     test_registrants,
     test_sandbox_boot,
+    test_security,
     test_tours,
     test_translations,
     test_user_oauth,

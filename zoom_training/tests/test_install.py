@@ -1,5 +1,15 @@
-from odoo.modules.module import get_manifest
-from odoo.tests import TransactionCase, tagged
+import importlib.util
+from pathlib import Path
+
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+
+def _load_migration(version, name):
+    path = Path(__file__).parents[1] / "migrations" / version / name
+    spec = importlib.util.spec_from_file_location(f"zoom_training_migration_{version}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @tagged("post_install", "-at_install")
@@ -11,13 +21,20 @@ class TestInstall(TransactionCase):
         self.assertEqual(set(modules.mapped("state")), {"installed"})
         self.assertEqual(len(modules), 6)
 
-    def test_manifest_declares_version_license_and_python_dependencies(self):
-        manifest = get_manifest("zoom_training")
-        self.assertEqual(manifest["version"], "18.0.1.0.0")
-        self.assertEqual(manifest["license"], "LGPL-3")
-        self.assertEqual(
-            sorted(manifest["external_dependencies"]["python"]), ["PyJWT", "cryptography", "requests"]
+    def test_the_upgrade_gives_each_internal_user_their_email_as_zoom_identity_once(self):
+        migration = _load_migration("18.0.1.1.0", "post-migration.py")
+        internal = new_test_user(self.env, login="upgraded_user", email="Upgraded@Example.com")
+        chosen = new_test_user(self.env, login="chosen_user", email="chosen@example.com")
+        portal = new_test_user(
+            self.env, login="upgraded_portal", email="p@example.com", groups="base.group_portal"
         )
+        (internal | portal).sudo().zoom_email = False  # as before the upgrade: nothing set
+        chosen.sudo().zoom_email = "chosen.zoom@example.com"
+        migration.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(internal.zoom_email, "upgraded@example.com")
+        self.assertEqual(chosen.zoom_email, "chosen.zoom@example.com", "a set identity is kept")
+        self.assertFalse(portal.zoom_email, "portal users host nothing")
 
     def test_zoom_jobs_have_their_own_queue_channel(self):
         channel = self.env.ref("zoom_training.queue_job_channel_zoom")

@@ -56,7 +56,13 @@ class ZoomMeetingCase(ZoomSandboxCase, TransactionCase):
             "zoom_conference": "meeting",
             "partner_ids": [(4, self.host.partner_id.id)],
         }
-        return self.env["calendar.event"].with_user(self.host).create(dict(defaults, **values))
+        # Saved by the host, as in the calendar; examined by the test with every right.
+        return (
+            self.env["calendar.event"]
+            .with_user(self.host)
+            .create(dict(defaults, **values))
+            .with_env(self.env)
+        )
 
     def training(self, **values):
         start = datetime(2026, 12, 15, 13, 0)

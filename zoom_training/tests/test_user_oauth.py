@@ -1,6 +1,7 @@
 """Trainers connect their own Zoom account: the OAuth flow with real sessions against the sandbox, every
 refusal of the callback, refresh rotation, revocation, deauthorization and who hosts the meetings."""
 
+import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -66,8 +67,20 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
         browser.cookies.update(self.opener.cookies)
         return browser
 
+    def press_connect(self, browser):
+        """*Connect my Zoom account*: the page, then its button (a POST carrying Odoo's CSRF token)."""
+        page = browser.get(self.base_url() + "/zoom/oauth/connect", timeout=TIMEOUT)
+        self.assertEqual(page.status_code, 200, page.text)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        return browser.post(
+            self.base_url() + "/zoom/oauth/start",
+            data={"csrf_token": token},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+
     def start(self, browser):
-        response = browser.get(self.base_url() + "/zoom/oauth/start", allow_redirects=False, timeout=TIMEOUT)
+        response = self.press_connect(browser)
         self.assertIn(response.status_code, (302, 303), response.text)
         self.assertTrue(response.headers["Location"].startswith(self.sandbox.authorize_url))
         return response.headers["Location"]
@@ -150,7 +163,7 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
         settings.record.zoom_app_type = "s2s"
         settings.record.execute()
         self.assertFalse(self.trainer.with_user(self.trainer).zoom_can_connect)
-        response = self.login("trainer").get(self.base_url() + "/zoom/oauth/start", timeout=TIMEOUT)
+        response = self.press_connect(self.login("trainer"))
         self.assertEqual(response.status_code, 400)
         self.assertIn("not enabled", response.text)
 
@@ -279,6 +292,26 @@ class TestUserOAuth(ZoomSandboxCase, HttpCase):
             )
         self.assertEqual(answer.status_code, 401)
         self.assertTrue(self.connection(self.trainer))
+
+    def test_a_deauthorization_signed_by_another_company_leaves_this_companys_connection(self):
+        self.connect("trainer", TRAINER_ZOOM)
+        sister = self.env["res.company"].create({"name": "Sister company"})
+        self.env["zoom.account"]._for_company(sister)._update_user_app(
+            "user_oauth",
+            self.sandbox.user_oauth.client_id,
+            {"user_client_secret": "sister-client-secret", "user_webhook_secret": "sister-webhook-secret"},
+        )
+        self.sandbox.user_oauth.webhook_secret = "sister-webhook-secret"
+        self.addCleanup(setattr, self.sandbox.user_oauth, "webhook_secret", "sandbox_user_webhook_secret")
+        self.env.flush_all()  # the request reads the sister company's app through the same test cursor
+        answer = self.sandbox.user_oauth.deauthorize(
+            TRAINER_ZOOM, url=self.base_url() + "/webhook/zoom-meeting"
+        )
+        self.assertEqual(answer.status_code, 200, answer.text)
+        delivery = self.env["zoom.webhook.event"].search([("event", "=", "app_deauthorized")])
+        self.assertEqual(delivery.company_id, sister)
+        delivery._process()
+        self.assertTrue(self.connection(self.trainer), "signed by the sister company: not this one's to end")
 
     def test_deauthorization_in_zoom_clears_the_tokens(self):
         self.connect("trainer", TRAINER_ZOOM)
