@@ -1,11 +1,12 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test bench screenshots setup lint clean help
+.PHONY: run test bench screenshots setup lint clean help package-check
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
 	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
+	@echo "make package-check  build the wheel, pip install it with Odoo into a fresh virtualenv, odoo -i zoom_training"
 	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 13 workers (tables, bench/results/)"
 
 run:
@@ -16,6 +17,9 @@ test:
 
 bench:
 	@bash bench/run.sh
+
+package-check:
+	@bash scripts/check_package_in_odoo.sh
 
 screenshots:
 	@bash scripts/screenshots.sh

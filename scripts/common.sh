@@ -3,7 +3,12 @@
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ODOO_DEFAULT_SRC="/opt/odoo-18.0"
+ODOO_DEFAULT_SRC="${ODOO_DEFAULT_SRC:-/opt/odoo-18.0}"
+ODOO_CACHE_SRC="${XDG_CACHE_HOME:-$HOME/.cache}/zoom_training/odoo-18.0"
+ODOO_REPOSITORY="https://github.com/odoo/odoo"
+if [ -z "${ODOO_SRC:-}" ] && [ ! -f "$ODOO_DEFAULT_SRC/odoo-bin" ] && [ -f "$ODOO_CACHE_SRC/odoo-bin" ]; then
+    ODOO_SRC="$ODOO_CACHE_SRC"
+fi
 ODOO_SRC="${ODOO_SRC:-$ODOO_DEFAULT_SRC}"
 VENV="$REPO_ROOT/.venv"
 PY="$VENV/bin/python"
@@ -15,9 +20,26 @@ SITE_ADDONS=""
 say() { printf '[zoom_training] %s\n' "$*" >&2; }
 die() { printf '[zoom_training] %s\n' "$*" >&2; exit 2; }
 
+fetch_odoo() {
+    # Only when nobody chose a place: a shallow clone of the 18.0 branch into the cache folder.
+    say "Odoo 18.0 is not at $ODOO_SRC: cloning the 18.0 branch into $ODOO_CACHE_SRC (once, about 1 GB)"
+    mkdir -p "$(dirname "$ODOO_CACHE_SRC")"
+    rm -rf "$ODOO_CACHE_SRC.partial"
+    if timeout 1800 git clone -q --depth 1 -b 18.0 "$ODOO_REPOSITORY" "$ODOO_CACHE_SRC.partial" 2>/dev/null; then
+        mv "$ODOO_CACHE_SRC.partial" "$ODOO_CACHE_SRC"
+        ODOO_SRC="$ODOO_CACHE_SRC"
+    else
+        rm -rf "$ODOO_CACHE_SRC.partial"
+        die "Odoo 18.0 is missing and $ODOO_REPOSITORY could not be cloned from here: put an Odoo 18.0 source tree at $ODOO_DEFAULT_SRC or point ODOO_SRC at one, then run again."
+    fi
+}
+
 require_odoo() {
+    if [ ! -f "$ODOO_SRC/odoo-bin" ] && [ "$ODOO_SRC" = "$ODOO_DEFAULT_SRC" ]; then
+        fetch_odoo
+    fi
     if [ ! -f "$ODOO_SRC/odoo-bin" ] || [ ! -f "$ODOO_SRC/odoo/release.py" ]; then
-        die "Odoo 18.0 is missing: no odoo-bin in '$ODOO_SRC'; get the official Odoo 18.0 source (git clone --depth 1 -b 18.0 https://github.com/odoo/odoo) and point ODOO_SRC at it, or put it at $ODOO_DEFAULT_SRC."
+        die "Odoo 18.0 is missing: no odoo-bin in '$ODOO_SRC'; point ODOO_SRC at an Odoo 18.0 source tree, or unset it to let make fetch one."
     fi
     if ! grep -q "^version_info = (18, 0" "$ODOO_SRC/odoo/release.py"; then
         die "The Odoo in '$ODOO_SRC' is not 18.0; point ODOO_SRC at an Odoo 18.0 source."
@@ -51,6 +73,13 @@ ensure_chromium() {
     else
         die "Chromium is missing: the browser tours need it. Install Debian's chromium (sudo apt-get install chromium) and run again."
     fi
+}
+
+odoo_requirements() {
+    # Odoo's requirements, less python-ldap (system headers, auth_ldap only) and with a cbor2 that builds on
+    # Python 3.11 (5.4.2 does not).
+    grep -v -i -E '^(python-ldap|cbor2)' "$ODOO_SRC/requirements.txt"
+    echo "cbor2==5.6.2"
 }
 
 site_addons() {

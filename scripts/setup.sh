@@ -17,10 +17,8 @@ fi
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
     say "installing Odoo's and zoom_training's Python requirements into .venv (once)"
     "$PY" -m pip install -q --upgrade pip 'setuptools<81' wheel
-    # python-ldap needs system headers and Odoo's auth_ldap only; cbor2 5.4.2 does not build on 3.11.
     odoo_reqs="$(mktemp)"
-    grep -v -i -E '^(python-ldap|cbor2)' "$ODOO_SRC/requirements.txt" > "$odoo_reqs"
-    echo "cbor2==5.6.2" >> "$odoo_reqs"
+    odoo_requirements > "$odoo_reqs"
     grep -v -i '^odoo-addon-' "$REPO_ROOT/requirements.txt" > "$odoo_reqs.own"
     "$PY" -m pip install -q -r "$odoo_reqs" -r "$odoo_reqs.own"
     # The OCA wheels require an `odoo` distribution; Odoo runs from its source tree here.

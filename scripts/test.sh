@@ -15,6 +15,7 @@ trap cleanup EXIT
 
 lint_status=0
 bash scripts/lint.sh > "$work/lint.log" 2>&1 || lint_status=1
+bash scripts/check_package.sh >> "$work/lint.log" 2>&1 || lint_status=1
 cat "$work/lint.log"
 
 say "plain-Python tests (utils/, sandbox/)"
