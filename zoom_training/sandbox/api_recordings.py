@@ -79,8 +79,26 @@ def get_recordings(call, meeting_ref):
     return 200, body
 
 
+def delete_recordings(call, meeting_ref):
+    """`action=trash` (the default) moves the run's recording to the trash; `delete` removes it for good."""
+    action = call.arg("action") or "trash"
+    if action not in ("trash", "delete"):
+        raise errors.validation_failed([{"field": "action", "message": "Invalid field."}])
+    meeting = call.state.find_meeting(unquote(meeting_ref))
+    if meeting is None:
+        raise errors.no_recording()
+    instance = _recorded_instance(meeting, unquote(meeting_ref))
+    if action == "delete":
+        instance.recording = None
+    else:
+        instance.recording.trashed = True
+    return 204, None
+
+
 def _recorded_instance(meeting, meeting_ref):
-    recorded = [instance for instance in meeting.instances if instance.recording]
+    recorded = [
+        instance for instance in meeting.instances if instance.recording and not instance.recording.trashed
+    ]
     chosen = next((i for i in recorded if i.uuid == meeting_ref), recorded[-1] if recorded else None)
     if chosen is None:
         raise errors.no_recording()
@@ -97,4 +115,4 @@ def find_file(state, file_id):
     return None, None
 
 
-HANDLERS = {"recordingGet": get_recordings}
+HANDLERS = {"recordingGet": get_recordings, "recordingDelete": delete_recordings}

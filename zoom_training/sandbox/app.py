@@ -4,6 +4,7 @@ admin API, with fault injection, authentication, scopes, rate limits and the req
 import json
 import socket
 import time
+from urllib.parse import unquote, urlsplit
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
@@ -153,7 +154,7 @@ class SandboxApp:
 
     def api(self, request):
         try:
-            operation_id, args = self.api_map.bind_to_environ(request.environ).match()
+            operation_id, args = self.api_map.bind_to_environ(request.environ).match(_routed_path(request))
         except NotFound:
             return json_response(404, {"code": 404, "message": "Not Found"}), request.path, "", ""
         except MethodNotAllowed:
@@ -229,3 +230,13 @@ class SandboxApp:
                 headers=dict(response.headers) if response is not None else {},
             )
         )
+
+
+def _routed_path(request):
+    """The path as Zoom routes it: a `%2F` inside a path segment stays part of that segment (a meeting uuid
+    such as `ab/cd==`, single-encoded as Zoom asks), where the WSGI server already decoded it into a `/`."""
+    raw = request.environ.get("REQUEST_URI") or request.environ.get("RAW_URI")
+    if not raw:
+        return None
+    segments = urlsplit(raw).path.split("/")
+    return "/".join(unquote(segment).replace("/", "%2F") for segment in segments)

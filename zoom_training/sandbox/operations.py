@@ -189,6 +189,17 @@ OPERATIONS = [
         ),
     ),
     _op(
+        "recordingDelete",
+        "DELETE",
+        "/meetings/<meeting_ref>/recordings",
+        LIGHT,
+        _scopes(
+            "recording:write",
+            "cloud_recording:delete:meeting_recording",
+            "cloud_recording:delete:meeting_recording:master",
+        ),
+    ),
+    _op(
         "user",
         "GET",
         "/users/<user_ref>",
@@ -215,5 +226,6 @@ DEFAULT_SCOPES = frozenset(
         "user:read:admin",
         "report:read:admin",
         "recording:read:admin",
+        "recording:write:admin",
     }
 )

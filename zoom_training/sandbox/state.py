@@ -95,6 +95,7 @@ class Recording:
     password: str
     files: list
     share_token: str
+    trashed: bool = False  # in the account's trash: recoverable for 30 days, listed nowhere
 
     @property
     def total_size(self):

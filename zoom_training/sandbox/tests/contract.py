@@ -172,6 +172,7 @@ SECTION_2_1 = (
     ("GET", "/past_webinars/{webinarId}/participants", "listWebinarParticipants"),
     ("GET", "/past_meetings/{meetingId}", "pastMeetingDetails"),
     ("GET", "/meetings/{meetingId}/recordings", "recordingGet"),
+    ("DELETE", "/meetings/{meetingId}/recordings", "recordingDelete"),
     ("GET", "/users/{userId}", "user"),
     ("GET", "/users/{userId}/settings", "userSettings"),
 )

@@ -301,6 +301,8 @@ def meeting_life(s):
     s.call(
         "GET", f"/meetings/{meeting_id}/recordings", 200, params={"include_fields": "download_access_token"}
     )
+    s.call("DELETE", f"/meetings/{meeting_id}/recordings", 204, params={"action": "trash"})
+    s.expect_error("GET", f"/meetings/{meeting_id}/recordings", 404, 3301)
 
 
 def slashed_instance(s):

@@ -1,5 +1,7 @@
 """Past meetings, participant reports with registrant ids, cloud recordings and their download."""
 
+from urllib.parse import quote
+
 import pytest
 import requests
 
@@ -96,3 +98,39 @@ def test_no_recording_is_3301(client):
     meeting_id = client.create_meeting()["id"]
     response = client.get(f"/meetings/{meeting_id}/recordings")
     assert (response.status_code, response.json()["code"]) == (404, 3301)
+
+
+def run_with_uuid(client, sandbox, meeting_id, wanted):
+    """Runs the meeting (and records it) until a run's uuid is of the wanted shape."""
+    for _run in range(40):
+        sandbox.start_meeting(meeting_id)
+        sandbox.end_meeting(meeting_id)
+        sandbox.complete_recording(meeting_id)
+        uuid = client.get(f"/past_meetings/{meeting_id}").json()["uuid"]
+        if wanted(uuid):
+            return uuid
+    raise AssertionError("no run got a uuid of the wanted shape")
+
+
+def test_a_uuid_with_one_slash_is_addressed_single_encoded(client, sandbox):
+    """Zoom asks for double encoding only for a uuid that starts with / or holds //; one / inside is %2F."""
+    meeting_id = client.registration_meeting()["id"]
+    uuid = run_with_uuid(
+        client, sandbox, meeting_id, lambda u: "/" in u[1:] and "//" not in u and not u.startswith("/")
+    )
+    single = quote(uuid, safe="")
+    assert client.get(f"/past_meetings/{single}").json()["uuid"] == uuid
+    assert client.get(f"/meetings/{single}/recordings").json()["uuid"] == uuid
+
+
+def test_a_recording_moved_to_the_trash_is_listed_no_more(client, sandbox):
+    meeting_id = client.registration_meeting()["id"]
+    uuid = run_with_uuid(client, sandbox, meeting_id, lambda u: True)
+    assert (
+        client.delete(f"/meetings/{quote(uuid, safe='')}/recordings", params={"action": "trash"}).status_code
+        == 204
+    )
+    answer = client.get(f"/meetings/{meeting_id}/recordings")
+    assert (answer.status_code, answer.json()["code"]) == (404, 3301)
+    refused = client.delete(f"/meetings/{meeting_id}/recordings", params={"action": "shred"})
+    assert refused.status_code == 400
