@@ -38,6 +38,24 @@ class ResCompany(models.Model):
         default="link",
         required=True,
     )
+    zoom_recording_zoom_cleanup = fields.Selection(
+        [
+            ("keep", "Keep them in Zoom"),
+            ("after_store", "Move them to Zoom's trash once stored in Odoo"),
+            ("after_days", "Move them to Zoom's trash after a number of days"),
+        ],
+        string="Cloud recordings in Zoom",
+        default="keep",
+        required=True,
+        help="Zoom's cloud storage is the account's and finite. Zoom keeps trashed recordings 30 days, "
+        "recoverable, then deletes them.",
+    )
+    zoom_recording_zoom_days = fields.Integer("Days in Zoom", default=30)
+    zoom_recording_odoo_days = fields.Integer(
+        "Days stored in Odoo",
+        default=0,
+        help="Recording files stored in Odoo are deleted after this many days (0: kept).",
+    )
     zoom_attendance_threshold = fields.Float(
         "Attendance threshold (%)",
         default=75.0,

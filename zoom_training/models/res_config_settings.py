@@ -58,6 +58,11 @@ class ResConfigSettings(models.TransientModel):
     zoom_auto_recording = fields.Selection(related="company_id.zoom_auto_recording", readonly=False)
     zoom_approval_type = fields.Selection(related="company_id.zoom_approval_type", readonly=False)
     zoom_recording_handling = fields.Selection(related="company_id.zoom_recording_handling", readonly=False)
+    zoom_recording_zoom_cleanup = fields.Selection(
+        related="company_id.zoom_recording_zoom_cleanup", readonly=False
+    )
+    zoom_recording_zoom_days = fields.Integer(related="company_id.zoom_recording_zoom_days", readonly=False)
+    zoom_recording_odoo_days = fields.Integer(related="company_id.zoom_recording_odoo_days", readonly=False)
     zoom_attendance_threshold = fields.Float(related="company_id.zoom_attendance_threshold", readonly=False)
     zoom_participant_sync = fields.Selection(related="company_id.zoom_participant_sync", readonly=False)
     zoom_unknown_registrants = fields.Selection(related="company_id.zoom_unknown_registrants", readonly=False)
@@ -148,7 +153,13 @@ class ResConfigSettings(models.TransientModel):
             settings.zoom_webhook_webinar_url = base_url + WEBHOOK_ROUTES["webinar"]
             settings.zoom_oauth_redirect_url = base_url + OAUTH_CALLBACK_ROUTE
 
-    @api.depends("company_id", "zoom_webinars_enabled", "zoom_auto_recording", "zoom_recording_handling")
+    @api.depends(
+        "company_id",
+        "zoom_webinars_enabled",
+        "zoom_auto_recording",
+        "zoom_recording_handling",
+        "zoom_recording_zoom_cleanup",
+    )
     def _compute_zoom_connection(self):
         key_missing = not self.env["zoom.account"]._encryption_key_configured()
         for settings in self:

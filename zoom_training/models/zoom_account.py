@@ -33,6 +33,7 @@ ENCRYPTION_KEY_ENV = "ZOOM_TRAINING_ENCRYPTION_KEY"
 SCOPES_ALWAYS = ("meeting:read:admin", "meeting:write:admin", "user:read:admin", "report:read:admin")
 SCOPES_WEBINARS = ("webinar:read:admin", "webinar:write:admin")
 SCOPES_RECORDINGS = ("recording:read:admin",)
+SCOPES_RECORDING_CLEANUP = ("recording:write:admin",)
 API_TIMEOUT = 30  # seconds; one number (see zoom_token.TOKEN_REQUEST_TIMEOUT)
 SECRET_FIELDS = {
     "client_secret": "client_secret_encrypted",
@@ -272,6 +273,8 @@ class ZoomAccount(models.Model):
             scopes.update(SCOPES_WEBINARS)
         if company.zoom_auto_recording == "cloud" or company.zoom_recording_handling == "store":
             scopes.update(SCOPES_RECORDINGS)
+        if company.zoom_recording_zoom_cleanup != "keep":
+            scopes.update(SCOPES_RECORDING_CLEANUP)
         return scopes
 
     def _check_connection(self):

@@ -1,6 +1,7 @@
 import logging
 import os
 import tempfile
+from datetime import timedelta
 
 import requests
 
@@ -8,7 +9,9 @@ from odoo import _, api, fields, models
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..utils.client import ZoomClient
 from ..utils.downloads import DownloadRefused, open_download, stream_to_file, too_large
+from ..utils.errors import ZoomError, ZoomNotFound
 from ..utils.oauth import DEFAULT_API_URL
 from .zoom_meeting_webhook import parse_zoom_time
 from .zoom_plain import zoom_plain
@@ -39,6 +42,13 @@ class ZoomRecording(models.Model):
     share_url = fields.Char("Watch in Zoom", readonly=True)
     play_passcode = fields.Char("Passcode", readonly=True)
     file_ids = fields.One2many("zoom.recording.file", "recording_id", string="Files", readonly=True)
+    zoom_state = fields.Selection(
+        [("in_zoom", "In Zoom"), ("trashed", "In Zoom's trash"), ("gone", "No longer in Zoom")],
+        string="In Zoom",
+        default="in_zoom",
+        readonly=True,
+    )
+    zoom_trashed_at = fields.Datetime("Trashed in Zoom", readonly=True)
 
     _sql_constraints = [("run_unique", "unique(meeting_id, zoom_uuid)", "One recording per meeting run.")]
 
@@ -62,6 +72,63 @@ class ZoomRecording(models.Model):
         for zoom_file in zoom_object.get("recording_files") or []:
             recording._store_file(zoom_file, download_token)
         return recording
+
+    # Lifecycle ---------------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_recording_lifecycle(self):
+        """Per company: recordings moved to Zoom's trash once stored in Odoo or after N days; Odoo's copies
+        deleted after N days. A run that fails for one recording leaves it for the next run."""
+        for company in self.env["res.company"].sudo().search([]):
+            self.sudo()._zoom_due_for_trash(company)._zoom_trash_in_zoom()
+            self.sudo()._zoom_expired_copies(company)._zoom_delete_copies()
+
+    def _zoom_due_for_trash(self, company):
+        mode = company.zoom_recording_zoom_cleanup
+        if mode == "keep":
+            return self.browse()
+        in_zoom = self.search([("company_id", "=", company.id), ("zoom_state", "=", "in_zoom")])
+        if mode == "after_store":
+            return in_zoom.filtered(lambda recording: recording._zoom_stored_in_odoo())
+        limit = fields.Datetime.now() - timedelta(days=max(company.zoom_recording_zoom_days, 0))
+        return in_zoom.filtered(lambda recording: (recording.start_time or recording.create_date) <= limit)
+
+    def _zoom_stored_in_odoo(self):
+        self.ensure_one()
+        return bool(self.file_ids) and all(self.file_ids.mapped("attachment_id"))
+
+    def _zoom_trash_in_zoom(self):
+        """DELETE …/recordings?action=trash: recoverable in Zoom for 30 days. Gone already (3301) counts."""
+        for recording in self:
+            path = f"/meetings/{ZoomClient.encode_uuid(recording.zoom_uuid)}/recordings"
+            try:
+                recording.meeting_id._client().delete(path, params={"action": "trash"})
+            except ZoomNotFound:
+                recording.zoom_state = "gone"
+                continue
+            except ZoomError as error:
+                _logger.warning("Zoom recording %s not trashed yet: %s", recording.id, error)
+                continue
+            recording.write({"zoom_state": "trashed", "zoom_trashed_at": fields.Datetime.now()})
+
+    def _zoom_expired_copies(self, company):
+        if company.zoom_recording_odoo_days <= 0:
+            return self.browse()
+        limit = fields.Datetime.now() - timedelta(days=company.zoom_recording_odoo_days)
+        return self.search(
+            [
+                ("company_id", "=", company.id),
+                ("file_ids.attachment_id", "!=", False),
+                ("start_time", "<=", limit),
+            ]
+        )
+
+    def _zoom_delete_copies(self):
+        """Odoo's stored files go; the links to Zoom stay (dead once Zoom deleted the recording)."""
+        files = self.file_ids.filtered("attachment_id")
+        attachments = files.attachment_id
+        files.write({"attachment_id": False, "error": _("Deleted from Odoo after the retention period.")})
+        attachments.unlink()
 
     def _store_file(self, zoom_file, download_token):
         self.ensure_one()
@@ -176,9 +243,18 @@ class ZoomRecordingFile(models.Model):
             if not os.path.exists(full_path):
                 os.replace(spool_path, full_path)
                 Attachment._mark_for_gc(store_fname)
-            return Attachment.create(
-                {**values, "store_fname": store_fname, "checksum": checksum, "file_size": size}
+            # ir.attachment takes its file from bytes only (create and write drop store_fname): the empty
+            # attachment is pointed at the file already in the filestore.
+            attachment = Attachment.create({**values, "raw": b""})
+            self.env.cr.execute(
+                "UPDATE ir_attachment SET store_fname = %s, checksum = %s, file_size = %s, db_datas = NULL "
+                "WHERE id = %s",
+                [store_fname, checksum, size, attachment.id],
             )
+            attachment.invalidate_recordset(
+                ["store_fname", "checksum", "file_size", "db_datas", "raw", "datas"]
+            )
+            return attachment
         finally:
             if os.path.exists(spool_path):
                 os.unlink(spool_path)

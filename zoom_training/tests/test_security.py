@@ -3,6 +3,7 @@ user, a visitor, a user of another company, over RPC (the ORM as that user, and 
 HTTP. Each attack is refused; each legitimate path (the trainee joining, the host starting, the organiser
 managing registrations, the Zoom administrator operating) still works."""
 
+import hashlib
 from datetime import timedelta
 
 from odoo import fields
@@ -10,6 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import JsonRpcException, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..utils.errors import ZoomNotFound
 from ..utils.tests.scripted_server import ScriptedServer
 from .test_registrants import ZoomJoinCase
 
@@ -427,3 +429,83 @@ class TestRecordingDownloads(SecurityCase):
         self.assertFalse(recording_file.attachment_id)
         self.assertIn("size limit", recording_file.error)
         self.assertEqual(len(self.sandbox.requests.entries), 0, "refused before any request")
+
+
+@tagged("post_install", "-at_install")
+class TestRecordingLifecycle(SecurityCase):
+    def recorded(self, privacy="public", days_ago=0):
+        """A run of the host's meeting, recorded in Zoom and stored in Odoo as recording.completed does."""
+        self.env.company.zoom_recording_handling = "store"
+        meeting = self.boss_meeting(name="Recorded briefing", privacy=privacy).zoom_meeting_id
+        self.sandbox.start_meeting(int(meeting.zoom_id))
+        self.sandbox.end_meeting(int(meeting.zoom_id))
+        self.sandbox.complete_recording(int(meeting.zoom_id))
+        answer = meeting._client().get(
+            f"/meetings/{meeting.zoom_id}/recordings", params={"include_fields": "download_access_token"}
+        )
+        recording = (
+            self.env["zoom.recording"]
+            .sudo()
+            ._store_from_webhook(meeting, answer, answer["download_access_token"])
+        )
+        self.assertTrue(recording._zoom_stored_in_odoo(), recording.file_ids.mapped("error"))
+        for stored in recording.file_ids:
+            content = stored.attachment_id.raw
+            self.assertEqual(len(content), stored.file_size, "the whole file, streamed to the filestore")
+            self.assertEqual(stored.attachment_id.checksum, hashlib.sha1(content).hexdigest())
+        if days_ago:
+            recording.start_time = fields.Datetime.now() - timedelta(days=days_ago)
+        return recording
+
+    def in_zoom(self, recording):
+        try:
+            recording.meeting_id._client().get(f"/meetings/{recording.meeting_id.zoom_id}/recordings")
+        except ZoomNotFound:
+            return False
+        return True
+
+    def test_kept_in_zoom_by_default(self):
+        recording = self.recorded()
+        self.env["zoom.recording"]._cron_recording_lifecycle()
+        self.assertEqual(recording.zoom_state, "in_zoom")
+        self.assertTrue(self.in_zoom(recording))
+
+    def test_trashed_in_zoom_once_stored_in_odoo(self):
+        self.env.company.zoom_recording_zoom_cleanup = "after_store"
+        recording = self.recorded()
+        self.env["zoom.recording"]._cron_recording_lifecycle()
+        import logging
+
+        logging.getLogger(__name__).warning(
+            recording.zoom_uuid,
+            [(e.operation, e.path, e.status) for e in self.sandbox.requests.entries][-6:],
+        )
+        self.assertEqual(recording.zoom_state, "trashed")
+        self.assertFalse(self.in_zoom(recording), "Zoom lists it no more (it is in the account's trash)")
+        self.assertTrue(recording._zoom_stored_in_odoo(), "Odoo keeps its copy")
+        self.env["zoom.recording"]._cron_recording_lifecycle()  # a second run sends nothing
+        self.assertEqual(self.sandbox.requests.count(operation="recordingDelete"), 1)
+
+    def test_trashed_after_the_days_set(self):
+        self.env.company.write({"zoom_recording_zoom_cleanup": "after_days", "zoom_recording_zoom_days": 30})
+        old, recent = self.recorded(days_ago=40), self.recorded(days_ago=2)
+        self.env["zoom.recording"]._cron_recording_lifecycle()
+        self.assertEqual((old.zoom_state, recent.zoom_state), ("trashed", "in_zoom"))
+
+    def test_odoos_copies_go_after_their_retention_and_the_record_says_so(self):
+        self.env.company.zoom_recording_odoo_days = 10
+        old, recent = self.recorded(days_ago=11), self.recorded(days_ago=1)
+        attachments = old.file_ids.attachment_id
+        self.env["zoom.recording"]._cron_recording_lifecycle()
+        self.assertFalse(attachments.exists())
+        self.assertIn("retention", old.file_ids[0].error)
+        self.assertTrue(recent._zoom_stored_in_odoo())
+
+    def test_stored_files_keep_the_meetings_access_rules(self):
+        recording = self.recorded(privacy="private")
+        attachment = recording.file_ids.attachment_id[:1]
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.employee).read(["datas"])
+        self.assertTrue(attachment.with_user(self.host).read(["datas"])[0]["datas"])
+        self.authenticate("sec_employee", "sec_employee")
+        self.assertIn(self.url_open(f"/web/content/{attachment.id}").status_code, (403, 404))
