@@ -20,6 +20,7 @@
         "data/zoom_registrant_data.xml",
         "data/zoom_mail_template_data.xml",
         "data/zoom_reconciliation_data.xml",
+        "data/zoom_privacy_data.xml",
         "views/res_config_settings_views.xml",
         "views/zoom_audit_event_views.xml",
         "views/zoom_meeting_views.xml",

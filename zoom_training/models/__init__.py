@@ -26,3 +26,4 @@ from . import zoom_reconciliation_registrants
 from . import zoom_reconciliation_after
 from . import zoom_user_token
 from . import zoom_oauth_state
+from . import zoom_privacy

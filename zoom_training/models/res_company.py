@@ -56,6 +56,12 @@ class ResCompany(models.Model):
         default=0,
         help="Recording files stored in Odoo are deleted after this many days (0: kept).",
     )
+    zoom_attendance_retention_days = fields.Integer(
+        "Attendance details kept (days)",
+        default=0,
+        help="Names, emails and Zoom user ids of attendance rows are anonymised after this many days; "
+        "times and minutes stay (0: kept).",
+    )
     zoom_attendance_threshold = fields.Float(
         "Attendance threshold (%)",
         default=75.0,

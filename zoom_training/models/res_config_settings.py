@@ -63,6 +63,9 @@ class ResConfigSettings(models.TransientModel):
     )
     zoom_recording_zoom_days = fields.Integer(related="company_id.zoom_recording_zoom_days", readonly=False)
     zoom_recording_odoo_days = fields.Integer(related="company_id.zoom_recording_odoo_days", readonly=False)
+    zoom_attendance_retention_days = fields.Integer(
+        related="company_id.zoom_attendance_retention_days", readonly=False
+    )
     zoom_attendance_threshold = fields.Float(related="company_id.zoom_attendance_threshold", readonly=False)
     zoom_participant_sync = fields.Selection(related="company_id.zoom_participant_sync", readonly=False)
     zoom_unknown_registrants = fields.Selection(related="company_id.zoom_unknown_registrants", readonly=False)

@@ -27,6 +27,7 @@ ZOOM_SYSTEM_FIELDS = {
     "zoom_sync_state",
     "zoom_sync_error",
     "zoom_quota_until",
+    "zoom_forgotten",
 }  # seconds: enrolments arriving together are registered in one batch
 
 
@@ -65,6 +66,9 @@ class ZoomParticipantMixin(models.AbstractModel):
         PARTICIPANT_STATES, string="Zoom registration", default="to_sync", copy=False, readonly=True
     )
     zoom_sync_error = fields.Char("Zoom registration note", copy=False, readonly=True)
+    zoom_forgotten = fields.Boolean(
+        "Forgotten in Zoom", copy=False, readonly=True, help="Erased on request: never sent to Zoom again."
+    )
     zoom_quota_until = fields.Datetime("Zoom quota resets", copy=False, readonly=True)
     zoom_personal_join_url = fields.Char(
         "Zoom join link (personal)",
@@ -141,6 +145,8 @@ class ZoomParticipantMixin(models.AbstractModel):
         self.ensure_one()
         if self._zoom_participant_cancelled():
             return "cancelled", False
+        if self.zoom_forgotten:
+            return "none", self.zoom_sync_error
         email = self._zoom_email()
         if email and email in excluded_emails:
             return "none", _("Hosts this session: joins with the host's link.")
@@ -240,6 +246,8 @@ class ZoomParticipantMixin(models.AbstractModel):
             return {"state": "no_meeting"}
         if self._zoom_participant_cancelled():
             return {"state": "cancelled"}
+        if self.zoom_forgotten:
+            return {"state": "requirements", "missing": [self.zoom_sync_error]}
         missing = self._zoom_join_requirements()
         if missing:
             return {"state": "requirements", "missing": missing}

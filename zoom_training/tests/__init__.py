@@ -7,6 +7,7 @@ from . import (
     test_fault_injection,
     test_install,
     test_meetings,
+    test_privacy,
     test_reconciliation,
     test_reconciliation_after,
     test_reconciliation_registrants,
