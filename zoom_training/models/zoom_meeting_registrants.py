@@ -406,6 +406,21 @@ class ZoomMeeting(models.Model):
             ) from error
         return True
 
+    def _zoom_delete_registrants(self, registrant_ids):
+        """DELETE each registrant (ids only: the job keeps no name or email). Gone already counts."""
+        self = self.sudo()
+        self.ensure_one()
+        if not self.zoom_id:
+            return False
+        for registrant_id in registrant_ids:
+            try:
+                self._client().delete(self._zoom_registrants_path(f"registrants/{registrant_id}"))
+            except ZoomNotFound:
+                continue
+            except TRANSIENT_ERRORS as error:
+                raise RetryableJobError(zoom_plain(self.env, error.plain)) from error
+        return True
+
     def _zoom_held_registrants(self):
         """Zoom's approved registrants of this session, by lower-case email: every page, 300 a page."""
         self.ensure_one()

@@ -6,16 +6,10 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from odoo.addons.queue_job.exception import RetryableJobError
-
-from ..utils.errors import ZoomNotFound
-from .zoom_meeting import TRANSIENT_ERRORS
 from .zoom_participant_mixin import PARTICIPANT_MODELS
-from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
-REDACTED = "[redacted]"
 MIN_REDACTED_LENGTH = 4  # shorter names would blank unrelated text of every delivery
 
 
@@ -104,25 +98,6 @@ class ZoomParticipantMixin(models.AbstractModel):
         )
 
 
-class ZoomMeeting(models.Model):
-    _inherit = "zoom.meeting"
-
-    def _zoom_delete_registrants(self, registrant_ids):
-        """DELETE each registrant (ids only: the job keeps no name or email). Gone already counts."""
-        self = self.sudo()
-        self.ensure_one()
-        if not self.zoom_id:
-            return False
-        for registrant_id in registrant_ids:
-            try:
-                self._client().delete(self._zoom_registrants_path(f"registrants/{registrant_id}"))
-            except ZoomNotFound:
-                continue
-            except TRANSIENT_ERRORS as error:
-                raise RetryableJobError(zoom_plain(self.env, error.plain)) from error
-        return True
-
-
 class ZoomAttendance(models.Model):
     _inherit = "zoom.attendance"
 
@@ -158,26 +133,3 @@ class ZoomAttendance(models.Model):
                 [("company_id", "=", company.id), ("join_time", "<", limit), ("email", "!=", False)]
             )
             expired._zoom_anonymise_rows()
-
-
-class ZoomWebhookEvent(models.Model):
-    _inherit = "zoom.webhook.event"
-
-    def _zoom_redact(self, terms):
-        """Stored deliveries naming them keep their shape, not the person: each term replaced, any case."""
-        self.flush_model(["body"])
-        for term in terms:
-            escaped = _like_escaped(term)
-            self.env.cr.execute(
-                "UPDATE zoom_webhook_event SET body = regexp_replace(body, %s, %s, 'gi') WHERE body ILIKE %s",
-                [_regex_escaped(term), REDACTED, f"%{escaped}%"],
-            )
-        self.invalidate_model(["body"])
-
-
-def _like_escaped(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _regex_escaped(text):
-    return "".join(f"\\{char}" if not char.isalnum() and char != " " else char for char in text)

@@ -12,6 +12,8 @@ from ..utils.webhook import normalize_id, parse_envelope
 
 _logger = logging.getLogger(__name__)
 
+REDACTED = "[redacted]"  # what erasure leaves of a person in a stored delivery
+
 DEFAULT_RETENTION_DAYS = 30
 STORED_COLUMNS = (
     "event", "event_ts", "event_at", "dedupe_key", "endpoint", "company_id", "account_id", "object_id",
@@ -406,6 +408,17 @@ class ZoomWebhookEvent(models.Model):
             self.sudo()._enqueue_drain(identity_key=None)
         return True
 
+    def _zoom_redact(self, terms):
+        """Stored deliveries naming them keep their shape, not the person: each term replaced, any case."""
+        self.flush_model(["body"])
+        for term in terms:
+            escaped = _like_escaped(term)
+            self.env.cr.execute(
+                "UPDATE zoom_webhook_event SET body = regexp_replace(body, %s, %s, 'gi') WHERE body ILIKE %s",
+                [_regex_escaped(term), REDACTED, f"%{escaped}%"],
+            )
+        self.invalidate_model(["body"])
+
     @api.model
     def _cron_purge(self):
         """Deletes deliveries older than each company's retention."""
@@ -426,3 +439,11 @@ def _from_epoch_ms(value):
 
 def _decoded(raw_body):
     return raw_body.decode("utf-8", errors="replace") if isinstance(raw_body, bytes) else raw_body
+
+
+def _like_escaped(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _regex_escaped(text):
+    return "".join(f"\\{char}" if not char.isalnum() and char != " " else char for char in text)
