@@ -1,0 +1,91 @@
+"""The French, German and Spanish translations cover every term of the .pot, and each translation keeps
+its term's placeholders: a lost `%(name)s` or `{{ ... }}` breaks the message at run time, a lost tag or
+`t-out` breaks the page or the mail. When the .pot gains terms, the failure lists them per language."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import polib
+import pytest
+
+I18N = Path(__file__).resolve().parents[2] / "i18n"
+LANGUAGES = ("fr", "de", "es")
+
+PRINTF = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
+JINJA = re.compile(r"\{\{.*?\}\}", re.S)
+TAG = re.compile(r"<[^>]*>")
+# Attributes a translator translates inside a tag; every other attribute (t-out, t-att-*, class,
+# invisible, style, href...) is code and must come back unchanged.
+TRANSLATED_ATTRIBUTE = re.compile(r'\s(?:title|alt|placeholder|aria-label|string|help)="[^"]*"')
+
+
+def placeholders(text):
+    """What a translation must carry over from its term, whatever the language."""
+    tags = [TRANSLATED_ATTRIBUTE.sub("", tag) for tag in TAG.findall(text)]
+    return Counter(PRINTF.findall(text)) + Counter(JINJA.findall(text)) + Counter(tags)
+
+
+def template_terms():
+    return [entry.msgid for entry in polib.pofile(str(I18N / "zoom_training.pot"))]
+
+
+def untranslated(po, terms):
+    translated = {entry.msgid for entry in po if entry.msgstr.strip() and "fuzzy" not in entry.flags}
+    return [term for term in terms if term not in translated]
+
+
+def placeholder_mismatches(po):
+    return [
+        f"{entry.msgid!r}\n  -> {entry.msgstr!r}"
+        for entry in po
+        if entry.msgstr and placeholders(entry.msgid) != placeholders(entry.msgstr)
+    ]
+
+
+@pytest.fixture(scope="module")
+def terms():
+    found = template_terms()
+    assert len(found) > 500, "the .pot holds too few terms to be trusted"
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_term_of_the_pot_is_translated(language, terms):
+    po = polib.pofile(str(I18N / f"{language}.po"))
+    missing = untranslated(po, terms)
+    listing = "\n".join(f"  msgid {term!r}" for term in missing)
+    assert (
+        not missing
+    ), f"{language}.po lacks {len(missing)} of the .pot's terms (or has them fuzzy):\n{listing}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_the_placeholders_of_their_term(language):
+    mismatches = placeholder_mismatches(polib.pofile(str(I18N / f"{language}.po")))
+    assert not mismatches, f"{language}.po changes placeholders, tags or t-* attributes:\n" + "\n".join(
+        mismatches
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_po_header_names_the_language_and_its_plural_forms(language):
+    metadata = polib.pofile(str(I18N / f"{language}.po")).metadata
+    assert metadata.get("Language") == language
+    assert metadata.get("Plural-Forms", "").startswith("nplurals=")
+    assert "charset=UTF-8" in metadata.get("Content-Type", "")
+
+
+def test_placeholder_check_sees_what_a_translator_can_break():
+    term = '<p>Hello <t t-out="object.name">you</t>, %(count)s of %s for {{ object.x }}</p>'
+    kept = '<p>Bonjour <t t-out="object.name">vous</t>, %(count)s sur %s pour {{ object.x }}</p>'
+    broken = (
+        '<p>Bonjour <t t-out="object.nom">vous</t>, %(count)s sur %s {{ object.x }}</p>',
+        '<p>Hallo <t t-out="object.name">Sie</t>, %(anzahl)s von %s {{ object.x }}</p>',
+        '<p>Hola <t t-out="object.name">usted</t>, %(count)s de {{ object.x }}</p>',
+        '<p>Hola <t t-out="object.name">usted</t>, %(count)s de %s {{ object.y }}</p>',
+        "<p>Hola <t>usted</t>, %(count)s de %s {{ object.x }}</p>",
+    )
+    assert placeholders(term) == placeholders(kept)
+    for translation in broken:
+        assert placeholders(term) != placeholders(translation), translation
