@@ -27,6 +27,7 @@ SCREENSHOTS = {  # README's pictures, each the last screen of a tour
     "portal_join": "The trainee's portal with the Join button",
     "portal_requirements": "Access validation: See requirements",
     "attendance": "Attendance after a meeting",
+    "join_page_fr": "The Join page in French, before the session opens",
 }
 
 
@@ -159,6 +160,21 @@ class TestTraineeTours(ZoomJoinCase, TourCase):
         self.enrol(training, state="draft")
         with self.screenshot("portal_requirements"):
             self.start_tour("/my/trainings", "zoom_training_trainee_sees_requirements", login="zoom_trainee")
+
+    def test_a_french_trainee_reads_the_join_page_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search(
+            [("name", "in", ("portal", "zoom_training"))]
+        )._update_translations("fr_FR")
+        self.trainee.lang = "fr_FR"
+        training = self.soon_training("Formation : premiers secours", minutes=3 * 24 * 60)
+        registration = self.enrol(training)
+        with self.screenshot("join_page_fr"):
+            self.start_tour(
+                f"/zoom/join/registration/{registration.id}",
+                "zoom_training_trainee_reads_the_join_page_in_french",
+                login="zoom_trainee",
+            )
 
 
 @tagged("post_install", "-at_install")

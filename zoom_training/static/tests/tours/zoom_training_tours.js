@@ -144,3 +144,12 @@ tours.add("zoom_training_admin_reads_attendance", {
         },
     ],
 });
+
+tours.add("zoom_training_trainee_reads_the_join_page_in_french", {
+    steps: () => [
+        {
+            content: "The Join page says, in the trainee's language, when the session opens",
+            trigger: ".o_zoom_join .alert:contains(La session s'ouvre le)",
+        },
+    ],
+});
