@@ -10,6 +10,7 @@ from .contract import (
     SPEC_DIR_ENV,
     ContractError,
     UnknownOperation,
+    example_of,
     load_contract,
     raise_for,
     require_specs,
@@ -135,21 +136,6 @@ INCONSISTENT_EVENT_EXAMPLES = {
 @pytest.fixture(scope="module")
 def contract():
     return load_contract()
-
-
-def example_of(schema):
-    if "example" in schema:
-        return schema["example"]
-    if "allOf" in schema:
-        merged = {}
-        for part in schema["allOf"]:
-            merged.update(example_of(part) or {})
-        return merged
-    if "oneOf" in schema or "anyOf" in schema:
-        return example_of((schema.get("oneOf") or schema["anyOf"])[0])
-    if schema.get("type") == "array":
-        return [example_of(schema.get("items", {}))]
-    return {name: example_of(prop) for name, prop in schema.get("properties", {}).items()}
 
 
 def event_example(contract, event):
