@@ -5,54 +5,59 @@ The examples name the meeting or webinar 1234567890 and the participant or regis
 
 import json
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import UserError
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..models.zoom_meeting_registrants import RegistrantPlan
 from ..models.zoom_webhook_event import HANDLERS
 from ..sandbox.tests.contract import missing_specs_reason, response_example, webhook_examples
+from ..utils.tests.scripted_server import Reply, ScriptedServer
 from ..utils.webhook import parse_envelope
+from .common import ZoomSandboxCase
 from .webhook_common import WebhookCase
 
 ZOOM_ID = "1234567890"
 NOT_IN_THE_SPECS = {"app_deauthorized"}  # an event of the Marketplace app, not of the meeting events spec
 
 
-@tagged("post_install", "-at_install")
-class TestZoomWebhookExamples(WebhookCase, TransactionCase):
+class ZoomExamplesCase(TransactionCase):
+    """A training named like Zoom's examples, and its Zoom sessions."""
+
     def setUp(self):
         super().setUp()
         if missing_specs_reason():
             self.fail(missing_specs_reason())
+        start = datetime(2021, 7, 13, 21)
         self.training = self.env["event.event"].create(
-            {
-                "name": "My Meeting",
-                "date_begin": datetime(2021, 7, 13, 21),
-                "date_end": datetime(2021, 7, 13, 22),
-            }
+            {"name": "My Meeting", "date_begin": start, "date_end": start + timedelta(hours=1)}
         )
+
+    def session(self, kind="meeting", **values):
+        values = {
+            "name": "My Meeting",
+            "kind": kind,
+            "res_model": "event.event",
+            "res_id": self.training.id,
+            **values,
+        }
+        return self.env["zoom.meeting"].sudo().create(values)
+
+
+@tagged("post_install", "-at_install")
+class TestZoomWebhookExamples(WebhookCase, ZoomExamplesCase):
+    def setUp(self):
+        super().setUp()
         self.jill = self.env["event.registration"].create(
             {"event_id": self.training.id, "name": "Jill Chill", "email": "jchill@example.com"}
         )
 
-    def session(self, kind):
-        return (
-            self.env["zoom.meeting"]
-            .sudo()
-            .create(
-                {
-                    "name": "My Meeting",
-                    "kind": kind,
-                    "res_model": "event.event",
-                    "res_id": self.training.id,
-                    "zoom_id": ZOOM_ID,
-                    "last_payload": json.dumps({"topic": "My Meeting", "start_time": "2021-07-13T21:44:51Z"}),
-                }
-            )
-        )
+    def session(self, kind="meeting", **values):
+        sent = json.dumps({"topic": "My Meeting", "start_time": "2021-07-13T21:44:51Z"})
+        return super().session(kind, zoom_id=ZOOM_ID, last_payload=sent, **values)
 
     @contextmanager
     def held_session(self, kind):
@@ -143,36 +148,9 @@ class TestZoomWebhookExamples(WebhookCase, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestZoomResponseExamples(TransactionCase):
+class TestZoomResponseExamples(ZoomExamplesCase):
     """Zoom's documented answers (assembled from its REST specs' examples) through the code that reads
     the answers of the endpoints the addon calls."""
-
-    def setUp(self):
-        super().setUp()
-        if missing_specs_reason():
-            self.fail(missing_specs_reason())
-        self.training = self.env["event.event"].create(
-            {
-                "name": "My Meeting",
-                "date_begin": datetime(2022, 3, 23, 6),
-                "date_end": datetime(2022, 3, 23, 8),
-            }
-        )
-
-    def session(self, kind="meeting", **values):
-        return (
-            self.env["zoom.meeting"]
-            .sudo()
-            .create(
-                {
-                    "name": "My Meeting",
-                    "kind": kind,
-                    "res_model": "event.event",
-                    "res_id": self.training.id,
-                    **values,
-                }
-            )
-        )
 
     def test_the_answer_to_a_create_or_a_read_gives_the_session_its_zoom_id_and_links(self):
         for operation, status, kind in (
@@ -231,3 +209,68 @@ class TestZoomResponseExamples(TransactionCase):
                 self.assertEqual(jill.zoom_registrant_id, row["registrant_id"])
                 self.assertEqual(jill.zoom_join_url, row["join_url"])
                 self.assertEqual(jill.zoom_sync_state, "synced")
+
+
+@tagged("post_install", "-at_install")
+class TestZoomAnswersOverHttp(ZoomSandboxCase, ZoomExamplesCase):
+    """Zoom's documented answers served over real HTTP, for the flows that call Zoom and read the answer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.zoom = ScriptedServer().start()
+        cls.addClassCleanup(cls.zoom.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.connect_company(self.env)
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("zoom_training.oauth_url", self.zoom.url)
+        params.set_param("zoom_training.api_url", self.zoom.url)
+        self.forget_tokens()
+        self.addCleanup(self.forget_tokens)
+        self.zoom.replies.clear()
+        self.zoom.received.clear()
+
+    def answer(self, *bodies):
+        self.zoom.queue(*(Reply(200, body) for body in bodies))
+
+    def test_zoom_s_example_user_is_a_basic_user_and_refused_as_a_host(self):
+        jill = new_test_user(self.env, login="jill", email="jchill@example.com", groups="base.group_user")
+        self.answer(response_example("user"))
+        with self.assertRaisesRegex(UserError, "jchill@example.com has a Basic Zoom license"):
+            self.session()._zoom_check_host(jill)
+        self.assertEqual(self.zoom.api_calls()[0].path, "/v2/users/jchill@example.com")
+
+    def test_zoom_s_example_registrants_are_zoom_s_registrants_by_email(self):
+        first = response_example("meetingRegistrants")
+        self.answer(first, dict(first, next_page_token="", registrants=[]))
+        held = self.session(zoom_id=ZOOM_ID)._zoom_held_registrants()
+        self.assertEqual(list(held), ["jchill@example.com"])
+        self.assertEqual(held["jchill@example.com"]["id"], first["registrants"][0]["id"])
+
+    def test_a_panelist_zoom_lists_who_is_no_instructor_is_removed(self):
+        panelists = response_example("webinarPanelists")
+        self.answer(panelists, {})
+        webinar = self.session("webinar", zoom_id=ZOOM_ID)
+        webinar._zoom_sync_cohosts(self.training)
+        removal = self.zoom.api_calls()[-1]
+        self.assertEqual(
+            (removal.method, removal.path),
+            ("DELETE", f"/v2/webinars/{ZOOM_ID}/panelists/{panelists['panelists'][0]['id']}"),
+        )
+
+    def test_zoom_s_past_meeting_details_give_the_run_and_its_times(self):
+        self.answer(response_example("pastMeetingDetails"))
+        run = self.env["zoom.reconciliation"]._ended_run(self.session(zoom_id=ZOOM_ID), self.client())
+        self.assertEqual(
+            run,
+            {
+                "uuid": "4444AAAiAAAAAiAiAiiAii==",
+                "start": datetime(2021, 7, 13, 21, 44, 51),
+                "end": datetime(2021, 7, 13, 23, 0, 51),
+            },
+        )
+
+    def client(self):
+        return self.env["zoom.account"]._for_company(self.env.company)._zoom_client()
