@@ -17,6 +17,24 @@ class TestViewsRender(TransactionCase):
         self.assertEqual(settings.zoom_webhook_meeting_url, "https://odoo.example.com/webhook/zoom-meeting")
         self.assertEqual(settings.zoom_webhook_webinar_url, "https://odoo.example.com/webhook/zoom-webinar")
 
+    def test_the_calendar_and_training_forms_show_the_one_zoom_status_block(self):
+        for model in ("calendar.event", "event.event"):
+            with self.subTest(model=model):
+                arch = etree.fromstring(self.env[model].get_views([(False, "form")])["views"]["form"]["arch"])
+                status = arch.xpath("//div[@name='zoom_sync_status']")
+                self.assertEqual(len(status), 1)
+                shown = [(node.tag, node.get("name")) for node in status[0]]
+                self.assertEqual(
+                    shown[:3],
+                    [
+                        ("field", "zoom_sync_state"),
+                        ("button", "action_zoom_sync_now"),
+                        ("button", "action_zoom_start_as_host"),
+                    ],
+                )
+                self.assertIn(("field", "zoom_sync_error"), shown)
+                self.assertEqual(status[0][0].get("decoration-danger"), "zoom_sync_state == 'error'")
+
     def test_the_attendance_pivot_and_graph_add_up_each_person_s_minutes_per_training(self):
         start = datetime(2026, 12, 14, 9, 0)
         training = self.env["event.event"].create(
