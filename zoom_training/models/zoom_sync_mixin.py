@@ -35,7 +35,7 @@ class ZoomSyncMixin(models.AbstractModel):
         arch, view = super()._get_view(view_id, view_type, **options)
         places = arch.xpath("//div[@name='zoom_sync_status']") if view_type == "form" else []
         if places:
-            block = etree.fromstring(self.env.ref("zoom_training.zoom_sync_status_block").arch)
+            block = etree.fromstring(self.env.ref("zoom_training.zoom_sync_status_block").sudo().arch)
             for place in places:
                 place[0:0] = deepcopy(list(block))
         return arch, view
