@@ -193,13 +193,15 @@ class TestZoomResponseExamples(ZoomExamplesCase):
         )
 
     def test_zoom_s_registration_answers_give_the_personal_link(self):
-        answers = [
-            response_example("addBatchRegistrants", "201")["registrants"][0],
-            dict(response_example("meetingRegistrantCreate", "201"), email="jchill@example.com"),
+        answers = [  # a single add answers without the email: the addon adds the one it sent
+            ("meeting", response_example("addBatchRegistrants", "201")["registrants"][0]),
+            ("meeting", dict(response_example("meetingRegistrantCreate", "201"), email="jchill@example.com")),
+            ("webinar", response_example("addBatchWebinarRegistrants", "201")["registrants"][0]),
+            ("webinar", dict(response_example("webinarRegistrantCreate", "201"), email="jchill@example.com")),
         ]
-        for row in answers:
-            with self.subTest(row=row["registrant_id"]):
-                session = self.session(zoom_id=row["registrant_id"])
+        for number, (kind, row) in enumerate(answers):
+            with self.subTest(kind=kind, row=row["registrant_id"]):
+                session = self.session(kind, zoom_id=str(number))
                 jill = self.env["event.registration"].create(
                     {"event_id": self.training.id, "name": "Jill Chill", "email": "jchill@example.com"}
                 )
@@ -241,6 +243,15 @@ class TestZoomAnswersOverHttp(ZoomSandboxCase, ZoomExamplesCase):
         with self.assertRaisesRegex(UserError, "jchill@example.com has a Basic Zoom license"):
             self.session()._zoom_check_host(jill)
         self.assertEqual(self.zoom.api_calls()[0].path, "/v2/users/jchill@example.com")
+
+    def test_a_licensed_host_with_zoom_s_example_settings_may_host_a_webinar(self):
+        jill = new_test_user(self.env, login="jill", email="jchill@example.com", groups="base.group_user")
+        licensed = dict(response_example("user"), type=2)  # Zoom's example user is Basic (see above)
+        self.answer(licensed, response_example("userSettings"))
+        webinar = self.session("webinar")
+        self.assertEqual(webinar._zoom_check_host(jill), "jchill@example.com")
+        self.assertEqual(webinar.host_email, "jchill@example.com")
+        self.assertEqual(self.zoom.api_calls()[-1].path, "/v2/users/jchill@example.com/settings")
 
     def test_zoom_s_example_registrants_are_zoom_s_registrants_by_email(self):
         first = response_example("meetingRegistrants")
