@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make mutate`: mutmut's mutation testing of utils/ (the files and fast tests named in setup.cfg), then
-# the score of each file. Not part of `make test`: about 5 minutes on one core.
+# the score of each file. Not part of `make test`: about 3 minutes on one core.
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 bash scripts/setup.sh
