@@ -1,12 +1,13 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test bench screenshots setup lint clean help package-check
+.PHONY: run test bench screenshots mutate setup lint clean help package-check
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
 	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
 	@echo "make package-check  build the wheel, pip install it with Odoo into a fresh virtualenv, odoo -i zoom_training"
+	@echo "make mutate mutation testing of utils/ with mutmut (not part of make test); the score per file"
 	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 13 workers (tables, bench/results/)"
 
 run:
@@ -24,6 +25,9 @@ package-check:
 screenshots:
 	@bash scripts/screenshots.sh
 
+mutate:
+	@bash scripts/mutate.sh
+
 setup:
 	@bash scripts/setup.sh
 
@@ -31,4 +35,4 @@ lint: setup
 	@bash scripts/lint.sh
 
 clean:
-	rm -rf .venv .run
+	rm -rf .venv .run mutants

@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 
-from .zoom_account import APP_TYPES
+from .zoom_account import APP_TYPES, CONNECTION_STATES
 
 OAUTH_CALLBACK_ROUTE = "/zoom/oauth/callback"
 WEBHOOK_ROUTES = {
@@ -35,7 +35,7 @@ class ResConfigSettings(models.TransientModel):
     zoom_webhook_secret_stored = fields.Boolean(compute="_compute_zoom_connection")
     zoom_encryption_key_missing = fields.Boolean(compute="_compute_zoom_connection")
     zoom_connection_state = fields.Selection(
-        [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")],
+        CONNECTION_STATES,
         compute="_compute_zoom_connection",
     )
     zoom_connection_message = fields.Text(compute="_compute_zoom_connection")

@@ -11,6 +11,7 @@ from ..utils.budget import RateBudget
 from ..utils.client import ZoomClient
 from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
+from ..utils.oauth import DEFAULT_OAUTH_URL
 from .zoom_breaker import ZoomBreakerStore
 from .zoom_plain import zoom_plain
 from .zoom_token import ZoomTokenStore
@@ -27,20 +28,20 @@ def forget_daily_quotas():
             budget.forget_daily()
 
 
-DEFAULT_OAUTH_URL = "https://zoom.us"
 ENCRYPTION_KEY_OPTION = "zoom_training_encryption_key"
 ENCRYPTION_KEY_ENV = "ZOOM_TRAINING_ENCRYPTION_KEY"
 SCOPES_ALWAYS = ("meeting:read:admin", "meeting:write:admin", "user:read:admin", "report:read:admin")
 SCOPES_WEBINARS = ("webinar:read:admin", "webinar:write:admin")
 SCOPES_RECORDINGS = ("recording:read:admin",)
 SCOPES_RECORDING_CLEANUP = ("recording:write:admin",)
-API_TIMEOUT = 30  # seconds; one number (see zoom_token.TOKEN_REQUEST_TIMEOUT)
+API_TIMEOUT = 30  # seconds; one number (see utils.oauth.TOKEN_REQUEST_TIMEOUT)
 SECRET_FIELDS = {
     "client_secret": "client_secret_encrypted",
     "webhook_secret": "webhook_secret_encrypted",
     "user_client_secret": "user_client_secret_encrypted",
     "user_webhook_secret": "user_webhook_secret_encrypted",
 }
+CONNECTION_STATES = [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")]
 APP_TYPES = [("s2s", "Server-to-Server OAuth"), ("user_oauth", "OAuth (user-managed)")]
 
 
@@ -57,7 +58,7 @@ class ZoomAccount(models.Model):
     client_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
     webhook_secret_encrypted = fields.Char(copy=False, groups="base.group_system")
     connection_state = fields.Selection(
-        [("unknown", "Not tested"), ("connected", "Connected"), ("error", "Not connected")],
+        CONNECTION_STATES,
         default="unknown",
         required=True,
     )

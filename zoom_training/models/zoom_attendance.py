@@ -88,12 +88,12 @@ class ZoomAttendance(models.Model):
             "email": (person.get("email") or "").strip().lower(),
             "registrant_id": person.get("registrant_id"),
         }
+        # Zoom's own example of meeting.participant_joined gives the instant as `date_time`, not `join_time`
+        moment = parse_zoom_time(person.get("leave_time" if left else "join_time") or person.get("date_time"))
         if left:
-            values.update(
-                leave_time=parse_zoom_time(person.get("leave_time")), leave_reason=person.get("leave_reason")
-            )
+            values.update(leave_time=moment, leave_reason=person.get("leave_reason"))
         else:
-            values["join_time"] = parse_zoom_time(person.get("join_time"))
+            values["join_time"] = moment
         values = {name: value for name, value in values.items() if value}
         segment = self.search([("meeting_id", "=", meeting.id), ("segment_key", "=", key)], limit=1)
         segment = segment or self._reported_stay(meeting, identity)

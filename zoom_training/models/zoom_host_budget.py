@@ -1,10 +1,10 @@
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from odoo import api, fields, models
 
 from ..utils.errors import ZoomRateLimited
 from ..utils.plain import _lt
-from ..utils.ratelimit import DAILY
+from ..utils.ratelimit import DAILY, next_utc_midnight
 
 LIMIT_PARAM = "zoom_training.host_daily_limit"
 DEFAULT_LIMIT = 100  # Zoom: meeting (and webinar) creates and updates a host may make per UTC day
@@ -58,7 +58,7 @@ class ZoomHostBudget(models.Model):
         raise ZoomRateLimited(
             "host daily budget used up in Odoo",
             limit_type=DAILY,
-            retry_at=_next_utc_midnight(),
+            retry_at=next_utc_midnight(),
             category="Host",
             plain=_lt(
                 "%(host)s has made the %(limit)s meeting creations and updates Zoom allows a host each day; "
@@ -106,7 +106,3 @@ def _normal(email):
 
 def _utc_today():
     return datetime.now(timezone.utc).date()
-
-
-def _next_utc_midnight():
-    return datetime.combine(_utc_today() + timedelta(days=1), time.min, tzinfo=timezone.utc)

@@ -9,19 +9,18 @@ from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..utils.breaker import ZoomCircuitOpen
 from ..utils.errors import (
+    TRANSIENT_ERRORS,
     ZoomError,
     ZoomNotFound,
     ZoomRateLimited,
-    ZoomServerError,
-    ZoomUnreachable,
 )
 from ..utils.payloads import build_payload, changed_part, payload_hash, zoom_datetime
+from ..utils.ratelimit import next_utc_midnight
 from .zoom_participant_mixin import PARTICIPANT_MODELS
 from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
-TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
 PUSH_DELAY_SECONDS = 5  # edits within this window become one update
 CLOCK_SKEW = timedelta(minutes=1)  # between Odoo's clock and Zoom's when comparing creation times
 LICENSED = 2
@@ -432,7 +431,7 @@ class ZoomMeeting(models.Model):
 
     def _zoom_wait_for_quota(self, error, enqueue):
         """Shown on the record, and the same work queued again for when Zoom's daily quota resets."""
-        until = (error.retry_at or _next_utc_midnight()).astimezone(timezone.utc).replace(tzinfo=None)
+        until = (error.retry_at or next_utc_midnight()).astimezone(timezone.utc).replace(tzinfo=None)
         self.write(
             {"sync_state": "quota", "quota_until": until, "sync_error": zoom_plain(self.env, error.plain)}
         )
@@ -512,8 +511,3 @@ class ZoomMeeting(models.Model):
             raise AccessError(_("Only the host, %s, can start this meeting.", host.name))
         answer = self.sudo()._client().get(f"/{self.kind}s/{self.zoom_id}")
         return {"type": "ir.actions.act_url", "url": answer["start_url"], "target": "new"}
-
-
-def _next_utc_midnight():
-    now = datetime.now(timezone.utc)
-    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,6 +1,6 @@
 import logging
 import operator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from functools import reduce
 
 from odoo import _, api, fields, models
@@ -8,13 +8,13 @@ from odoo import _, api, fields, models
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..utils.errors import (
+    TRANSIENT_ERRORS,
     ZoomError,
     ZoomNotFound,
     ZoomRateLimited,
-    ZoomServerError,
-    ZoomUnreachable,
     ZoomValidationError,
 )
+from ..utils.ratelimit import next_utc_midnight
 from ..utils.registrants import (
     DEFAULT_TEST_DOMAINS,
     batches,
@@ -29,7 +29,6 @@ from .zoom_plain import zoom_plain
 _logger = logging.getLogger(__name__)
 
 TEST_DOMAINS_PARAM = "zoom_training.test_email_domains"
-TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
 DEFAULT_RETRY_SECONDS = 60
 
 
@@ -489,7 +488,5 @@ class ZoomMeeting(models.Model):
 
 
 def _naive_utc(instant):
-    if not instant:
-        instant = datetime.now(timezone.utc) + timedelta(days=1)
-        instant = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    instant = instant or next_utc_midnight()
     return instant.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)

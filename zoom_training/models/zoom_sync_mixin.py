@@ -1,4 +1,7 @@
+from copy import deepcopy
 from datetime import timezone
+
+from lxml import etree
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -29,6 +32,18 @@ class ZoomSyncMixin(models.AbstractModel):
     zoom_sync_state = fields.Selection(related="zoom_meeting_id.sync_state", string="Zoom status")
     zoom_sync_error = fields.Text(related="zoom_meeting_id.sync_error", string="Zoom error")
     zoom_quota_until = fields.Datetime(related="zoom_meeting_id.quota_until")
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        """The Zoom status block, written once (`zoom_sync_status_block`), at the start of each form's
+        `<div name="zoom_sync_status">`."""
+        arch, view = super()._get_view(view_id, view_type, **options)
+        places = arch.xpath("//div[@name='zoom_sync_status']") if view_type == "form" else []
+        if places:
+            block = etree.fromstring(self.env.ref("zoom_training.zoom_sync_status_block").sudo().arch)
+            for place in places:
+                place[0:0] = deepcopy(list(block))
+        return arch, view
 
     @api.constrains("zoom_conference")
     def _check_zoom_webinars_enabled(self):

@@ -1,17 +1,14 @@
 import hashlib
 import threading
+from contextlib import contextmanager
 from datetime import timezone
 
 from odoo import fields, models
 
 from ..utils.crypto import SecretDecryptError
 from ..utils.errors import ZoomError
-from ..utils.oauth import S2SToken, fetch_s2s_token
+from ..utils.oauth import TOKEN_REQUEST_TIMEOUT, S2SToken, TokenSource, fetch_s2s_token
 from .zoom_audit_event import insert_audit_event
-
-REFRESH_MARGIN_SECONDS = 60
-# One number, not a (connect, read) pair: Odoo's test harness compares request timeouts with an int.
-TOKEN_REQUEST_TIMEOUT = 20
 
 
 class ZoomToken(models.Model):
@@ -29,7 +26,7 @@ class ZoomToken(models.Model):
     _sql_constraints = [("key_unique", "unique(key)", "One cached token per set of credentials.")]
 
 
-class ZoomTokenStore:
+class ZoomTokenStore(TokenSource):
     """The token source of `utils.client.ZoomClient`, backed by `zoom.token`.
 
     Tokens are read and written in a transaction of their own, committed at once, so every worker sees
@@ -60,20 +57,11 @@ class ZoomTokenStore:
     def _lock_id(self):
         return int(self.key[:15], 16)
 
-    def get_token(self):
-        token = self._memory.get(self.key)
-        if token and not token.expires_within(REFRESH_MARGIN_SECONDS):
-            return token
-        return self._load_or_fetch(stale=None)
-
-    def refresh_token(self, stale):
-        return self._load_or_fetch(stale=stale)
-
     def force_refresh(self):
-        return self._load_or_fetch(stale=None, force=True)
+        return self._renew(stale=None, force=True)
 
     def refresh_if_expiring(self, seconds):
-        return self._load_or_fetch(stale=None, margin=seconds)
+        return self._renew(stale=None, margin=seconds)
 
     def forget(self):
         with self._memory_lock:
@@ -87,7 +75,17 @@ class ZoomTokenStore:
         with cls._memory_lock:
             cls._memory.clear()
 
-    def _load_or_fetch(self, stale, force=False, margin=REFRESH_MARGIN_SECONDS):
+    def _renew(self, stale, margin=None, force=False):
+        token = super()._renew(stale, margin=margin, force=force)
+        with self._memory_lock:
+            self._memory[self.key] = token
+        return token
+
+    def _at_hand(self):
+        return self._memory.get(self.key)
+
+    @contextmanager
+    def _renewing(self):
         # Plain SQL on a cursor of its own: no ORM environment, so it also runs in threads while another
         # thread holds the registry (as Odoo's test runner does).
         with self.registry.cursor() as cr:
@@ -96,22 +94,10 @@ class ZoomTokenStore:
             try:
                 # A new transaction after the wait: its snapshot sees what the previous holder committed.
                 cr.commit()  # pylint: disable=invalid-commit
-                token = None if force else self._read(cr)
-                if not self._usable(token, stale, margin):
-                    token = self._fetch(cr)
-                    cr.commit()  # pylint: disable=invalid-commit
+                yield cr
             finally:
                 cr.execute("SELECT pg_advisory_unlock(%s)", [self._lock_id])
                 cr.commit()  # pylint: disable=invalid-commit
-        with self._memory_lock:
-            self._memory[self.key] = token
-        return token
-
-    @staticmethod
-    def _usable(token, stale, margin):
-        if token is None or token.expires_within(margin):
-            return False
-        return stale is None or token.access_token != stale.access_token
 
     def _read(self, cr):
         cr.execute(
@@ -133,7 +119,7 @@ class ZoomTokenStore:
             api_url=api_url or "",
         )
 
-    def _fetch(self, cr):
+    def _obtain(self, cr, current):
         creds = self.credentials
         try:
             token = fetch_s2s_token(
@@ -148,11 +134,10 @@ class ZoomTokenStore:
             # The failure stays in the audit trail although the caller's work fails.
             cr.commit()  # pylint: disable=invalid-commit
             raise
-        self._write(cr, token)
         insert_audit_event(cr, self.company_id, self.uid, "token_fetched", self.fetched_message)
         return token
 
-    def _write(self, cr, token):
+    def _keep(self, cr, token):
         cr.execute(
             """INSERT INTO zoom_token (key, access_token_encrypted, expires_at, scopes, api_url,
                                        create_uid, write_uid, create_date, write_date)
@@ -170,3 +155,4 @@ class ZoomTokenStore:
                 "api_url": token.api_url,
             },
         )
+        cr.commit()  # pylint: disable=invalid-commit

@@ -8,14 +8,13 @@ from odoo.tools import config
 
 from ..utils.crypto import SecretDecryptError
 from ..utils.errors import ZoomAuthError, ZoomError
+from ..utils.oauth import TOKEN_REQUEST_TIMEOUT, TokenSource
 from ..utils.plain import _lt
 from ..utils.user_oauth import UserToken, derive_state_key, refresh_user_token, revoke_token
 from .zoom_account import ENCRYPTION_KEY_ENV, ENCRYPTION_KEY_OPTION
 
 _logger = logging.getLogger(__name__)
 
-REFRESH_MARGIN_SECONDS = 60
-TOKEN_REQUEST_TIMEOUT = 20  # one number: Odoo's test harness compares request timeouts with an int
 PLAIN_NOT_CONNECTED = _lt("The host's Zoom account is not connected.")
 PLAIN_CONNECTION_ENDED = _lt(
     "The host's Zoom connection has ended: they need to connect their Zoom account again from their "
@@ -162,7 +161,7 @@ class ZoomUserToken(models.Model):
                 connection.unlink()
 
 
-class ZoomUserTokenStore:
+class ZoomUserTokenStore(TokenSource):
     """The token source of `utils.client.ZoomClient` for one connected user, backed by `zoom.user.token`.
 
     Zoom rotates the refresh token on every refresh and the old one dies at once, so a refresh happens
@@ -176,44 +175,29 @@ class ZoomUserTokenStore:
         self.credentials = credentials
         self.secret_box = secret_box
 
-    def get_token(self):
+    def _at_hand(self):
         with self.registry.cursor() as cr:
-            token = self._read(cr, lock=False)
-        if token.expires_within(REFRESH_MARGIN_SECONDS):
-            return self._refresh(stale=None)
-        return token
+            return self._read(cr, lock=False)
 
-    def refresh_token(self, stale):
-        return self._refresh(stale=stale)
+    def _renewing(self):
+        return self.registry.cursor()
 
-    def _refresh(self, stale):
-        with self.registry.cursor() as cr:
-            token = self._read(cr, lock=True)
-            fresh = not token.expires_within(REFRESH_MARGIN_SECONDS)
-            if fresh and (stale is None or token.access_token != stale.access_token):
-                return token  # another worker refreshed while this one waited for the lock
-            try:
-                token = refresh_user_token(
-                    self.credentials["oauth_url"],
-                    self.credentials["client_id"],
-                    self.credentials["client_secret"],
-                    token.refresh_token,
-                    timeout=TOKEN_REQUEST_TIMEOUT,
-                )
-            except ZoomAuthError as error:
-                # The grant is gone (revoked or removed in Zoom): the user must connect again.
-                cr.execute("DELETE FROM zoom_user_token WHERE id = %s", [self.connection_id])
-                cr.commit()  # pylint: disable=invalid-commit
-                raise ZoomAuthError(
-                    str(error),
-                    status=error.status,
-                    plain=PLAIN_CONNECTION_ENDED,
-                ) from error
-            self._write(cr, token)
+    def _obtain(self, cr, current):
+        try:
+            return refresh_user_token(
+                self.credentials["oauth_url"],
+                self.credentials["client_id"],
+                self.credentials["client_secret"],
+                current.refresh_token,
+                timeout=TOKEN_REQUEST_TIMEOUT,
+            )
+        except ZoomAuthError as error:
+            # The grant is gone (revoked or removed in Zoom): the user must connect again.
+            cr.execute("DELETE FROM zoom_user_token WHERE id = %s", [self.connection_id])
             cr.commit()  # pylint: disable=invalid-commit
-            return token
+            raise ZoomAuthError(str(error), status=error.status, plain=PLAIN_CONNECTION_ENDED) from error
 
-    def _read(self, cr, lock):
+    def _read(self, cr, lock=True):
         cr.execute(READ_TOKEN_FOR_UPDATE if lock else READ_TOKEN, [self.connection_id])
         row = cr.fetchone()
         if not row:
@@ -227,7 +211,7 @@ class ZoomUserTokenStore:
             api_url=api_url or "",
         )
 
-    def _write(self, cr, token):
+    def _keep(self, cr, token):
         cr.execute(
             """UPDATE zoom_user_token SET access_token_encrypted = %s, refresh_token_encrypted = %s,
                       expires_at = %s, scopes = %s, write_date = now() at time zone 'UTC'
@@ -240,3 +224,4 @@ class ZoomUserTokenStore:
                 self.connection_id,
             ],
         )
+        cr.commit()  # pylint: disable=invalid-commit

@@ -96,6 +96,16 @@ def _register(call, meeting, person, auto_approve, occurrence_ids=()):
     return registrant
 
 
+def _check_not_refused(call, people, field_of):
+    refused = [
+        {"field": field_of(index), "message": "Invalid field."}
+        for index, person in enumerate(people)
+        if person["email"].lower() in call.sandbox.refused_emails
+    ]
+    if refused:
+        raise errors.validation_failed(refused)
+
+
 def _newcomers(meeting, people):
     return len({p["email"].lower() for p in people if not meeting.registrant_by_email(p["email"])})
 
@@ -104,6 +114,7 @@ def _newcomers(meeting, people):
 def add(call, meeting_ref, kind):
     meeting = call.session(meeting_ref, kind)
     body = call.valid_body(schemas.REGISTRANT)
+    _check_not_refused(call, [body], lambda _index: "email")
     _check_registration_open(meeting)
     _check_not_host(meeting, body["email"])
     _check_add_quota(call, meeting, body["email"])
@@ -141,6 +152,7 @@ def batch(call, meeting_ref, kind):
     _check_batch_type(meeting)
     _check_registration_open(meeting)
     people = body["registrants"]
+    _check_not_refused(call, people, lambda index: f"registrants[{index}].email")
     for person in people:
         _check_not_host(meeting, person["email"])
         _check_add_quota(call, meeting, person["email"])

@@ -67,6 +67,8 @@ class ZoomSandbox:
         self.port = port
         self.log_requests = log_requests
         self.batch_success_status = 201
+        # Addresses Zoom refuses although they look valid (a domain it blocks): lower-case emails.
+        self.refused_emails = set()
         self.clock = SandboxClock()
         self.ids = IdFactory(seed)
         self.state = AccountState(account_id)

@@ -23,4 +23,5 @@ from . import (
     test_webhook_end_to_end,
     test_webhook_endpoint,
     test_webhook_processing,
+    test_zoom_examples,
 )

@@ -33,8 +33,34 @@ class TestCircuitBreaker(ZoomMeetingCase):
         self.assertTrue(settings.zoom_calls_paused)
         self.assertIn("paused until", settings.zoom_circuit_message)
 
+        self.end_cooling()
+        calls = self.zoom_calls("user")
+        with self.assertRaises(RetryableJobError):
+            events[0].zoom_meeting_id._zoom_push()
+        self.assertEqual(
+            self.zoom_calls("user"), calls + 1, "after the cooling period one trial call goes out"
+        )
+        with self.assertRaises(RetryableJobError) as paused_again:
+            events[1].zoom_meeting_id._zoom_push()
+        self.assertEqual(self.zoom_calls("user"), calls + 1, "the trial failed: calls are paused again")
+        self.assertTrue(paused_again.exception.ignore_retry)
+        self.assertTrue(self.env["res.config.settings"].create({}).zoom_calls_paused)
+
         self.sandbox.faults.clear()
-        self.forget_tokens()  # the cooling period is over
+        self.end_cooling()
         events[2].zoom_meeting_id._zoom_push()
-        self.assertEqual(events[2].zoom_sync_state, "synced")
+        self.assertEqual(events[2].zoom_sync_state, "synced", "the trial call succeeded")
+        events[1].zoom_meeting_id._zoom_push()
+        self.assertEqual(events[1].zoom_sync_state, "synced", "the breaker closed: calls go on")
         self.assertFalse(self.env["res.config.settings"].create({}).zoom_calls_paused)
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT failures, open_until FROM zoom_breaker")
+            self.assertEqual(cr.fetchall(), [(0, None)])
+
+    def end_cooling(self):
+        """The cooling period is over; the pause is kept on a committed cursor, as every worker sees it."""
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "UPDATE zoom_breaker SET open_until = now() at time zone 'UTC' - interval '1 second'"
+                " WHERE open_until IS NOT NULL"
+            )

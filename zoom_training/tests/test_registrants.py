@@ -78,6 +78,23 @@ class TestRegistrantSync(ZoomRegistrantCase):
         self.assertEqual(len(self.zoom_registrants(training, "approved")), 300)
         self.assertEqual(len(set(registrations.mapped("zoom_join_url"))), 300)
 
+    def test_the_one_registrant_zoom_refuses_in_a_batch_is_flagged_and_the_others_are_registered(self):
+        training = self.zoom_training("One refused in the batch")
+        self.sandbox.refused_emails.add("trainee2@example.com")
+        self.addCleanup(self.sandbox.refused_emails.clear)
+        registrations = self.sync(lambda: self.register(training, 4))
+        refused = registrations.filtered(lambda registration: registration.email == "trainee2@example.com")
+        self.assertEqual(refused.zoom_sync_state, "flagged")
+        self.assertIn("Invalid field", refused.zoom_sync_error)
+        self.assertFalse(refused.zoom_join_url)
+        others = registrations - refused
+        self.assertEqual(set(others.mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(
+            sorted(r.email for r in self.zoom_registrants(training, "approved")),
+            sorted(others.mapped("email")),
+        )
+        self.assertEqual(len(set(others.mapped("zoom_join_url"))), 3)
+
     def test_enrolments_arriving_together_are_one_batch(self):
         training = self.zoom_training("Burst of enrolments")
         with trap_jobs() as trap:

@@ -34,6 +34,7 @@ from .errors import (
     error_from_response,
 )
 from .oauth import DEFAULT_API_URL
+from .parsing import json_or_none
 from .plain import _lt
 from .ratelimit import DAILY, next_utc_midnight, read_rate_limit_headers, utcnow
 
@@ -267,7 +268,7 @@ class ZoomClient:
 
     def _error(self, response):
         return error_from_response(
-            response.status_code, _json_or_none(response), response.headers, self._clock()
+            response.status_code, json_or_none(response), response.headers, self._clock()
         )
 
     @staticmethod
@@ -323,12 +324,5 @@ def _with_attempts(error, attempts):
 
 
 def _zoom_code(response):
-    body = _json_or_none(response)
+    body = json_or_none(response)
     return body.get("code") if isinstance(body, dict) else None
-
-
-def _json_or_none(response):
-    try:
-        return response.json()
-    except ValueError:
-        return None

@@ -7,6 +7,7 @@ they cannot carry a token or a secret.
 
 import re
 
+from .parsing import int_or_none
 from .plain import _lt
 from .ratelimit import DAILY, classify_rate_limit
 
@@ -207,6 +208,10 @@ class ZoomUnreachable(ZoomError):
         )
 
 
+# What passes by itself: the work waits and tries again instead of failing.
+TRANSIENT_ERRORS = (ZoomRateLimited, ZoomServerError, ZoomUnreachable)
+
+
 def _rebuild_error(cls, args, attributes):
     error = cls.__new__(cls)
     error.args = args
@@ -228,7 +233,7 @@ def error_from_response(status, body, headers=None, now=None):
     `body` is the decoded JSON answer (or None when it was not JSON), `headers` any mapping.
     """
     body = body if isinstance(body, dict) else {}
-    code = _int_or_none(body.get("code"))
+    code = int_or_none(body.get("code"))
     message = str(body.get("message") or "")
     common = {"status": status, "code": code}
     if status == 429:
@@ -271,10 +276,3 @@ def _times(attempts):
     if attempts == 1:
         return _lt("after 1 attempt")
     return _lt("after %(count)s attempts", count=attempts)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from .parsing import int_or_none
+
 QPS = "QPS"
 DAILY = "Daily-limit"
 DEFAULT_QPS_WAIT = 1.0
@@ -24,8 +26,9 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
-def next_utc_midnight(now):
-    day = now.astimezone(timezone.utc).date() + timedelta(days=1)
+def next_utc_midnight(now=None):
+    """The next 00:00 UTC after `now` (default: now), when Zoom's daily limits reset."""
+    day = (now or utcnow()).astimezone(timezone.utc).date() + timedelta(days=1)
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
@@ -91,14 +94,7 @@ def read_rate_limit_headers(headers):
         return None
     category = headers.get("x-ratelimit-category") or "Unknown"
     return category, {
-        "limit": _int_or_none(limit),
-        "remaining": _int_or_none(remaining),
+        "limit": int_or_none(limit),
+        "remaining": int_or_none(remaining),
         "type": headers.get("x-ratelimit-type"),
     }
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import ZoomAuthError, ZoomUnreachable
 from .oauth import DEFAULT_OAUTH_URL, S2SToken, token_endpoint, token_error
+from .parsing import json_or_none
 from .plain import _lt
 from .ratelimit import utcnow
 
@@ -205,7 +206,7 @@ def _token_call(endpoint, client_id, client_secret, data, timeout):
     response = _post(endpoint, client_id, client_secret, data, timeout)
     if response.status_code != 200:
         raise _refusal(response)
-    answer = _json_or_none(response)
+    answer = json_or_none(response)
     if not isinstance(answer, dict) or not answer.get("access_token"):
         raise ZoomAuthError("The token answer holds no access_token.", status=response.status_code)
     return UserToken.from_token_answer(answer, requested_at)
@@ -227,17 +228,10 @@ def _post(endpoint, client_id, client_secret, data, timeout):
 
 
 def _refusal(response):
-    body = _json_or_none(response)
+    body = json_or_none(response)
     if isinstance(body, dict) and body.get("error") == "invalid_grant":
         reason = body.get("reason") or "invalid grant"
         return ZoomAuthError(
             f"{reason} (invalid_grant)", status=response.status_code, plain=PLAIN_INVALID_GRANT
         )
     return token_error(response.status_code, body)
-
-
-def _json_or_none(response):
-    try:
-        return response.json()
-    except ValueError:
-        return None

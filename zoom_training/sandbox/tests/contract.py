@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pytest
 from jsonschema.exceptions import ValidationError, best_match
 from openapi_schema_validator import (
     OAS30Validator,
@@ -204,6 +205,41 @@ def missing_specs_reason() -> str | None:
         return None
     listed = ", ".join(str(path) for path in missing)
     return f"Zoom OpenAPI specs not found: {listed} (set {SPEC_DIR_ENV} to the directory holding them)"
+
+
+def example_of(schema):
+    """A whole document assembled from the examples the REST specs give per field."""
+    if "example" in schema:
+        return schema["example"]
+    if "allOf" in schema:
+        merged = {}
+        for part in schema["allOf"]:
+            merged.update(example_of(part) or {})
+        return merged
+    if "oneOf" in schema or "anyOf" in schema:
+        return example_of((schema.get("oneOf") or schema["anyOf"])[0])
+    if schema.get("type") == "array":
+        return [example_of(schema.get("items", {}))]
+    return {name: example_of(prop) for name, prop in schema.get("properties", {}).items()}
+
+
+def response_example(operation_id: str, status: str = "200"):
+    """Zoom's documented answer of an operation, assembled from its spec's examples."""
+    return example_of(load_contract().operation(operation_id).response_schema(status, {}))
+
+
+def webhook_examples(event: str) -> list[str]:
+    """The raw JSON texts of Zoom's own examples of `event`, as its events spec gives them."""
+    examples = load_contract().events[event]["post"]["requestBody"]["content"][JSON].get("examples") or {}
+    return [example["value"] for example in examples.values()]
+
+
+def require_specs():
+    """The contract tests' precondition: without Zoom's specs they fail, so that no run passes by skipping
+    them."""
+    reason = missing_specs_reason()
+    if reason:
+        pytest.fail(reason, pytrace=False)
 
 
 # --- Reporting -------------------------------------------------------------------------------------------

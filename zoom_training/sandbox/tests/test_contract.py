@@ -25,11 +25,10 @@ from .contract import (
     SERVER_PREFIX,
     UnknownOperation,
     load_contract,
-    missing_specs_reason,
     raise_for,
 )
 
-pytestmark = pytest.mark.skipif(bool(missing_specs_reason()), reason=missing_specs_reason() or "")
+pytestmark = pytest.mark.usefixtures("zoom_specs")
 
 SECRET = "sim_webhook_secret_token"
 CLIENT_ID, CLIENT_SECRET, ACCOUNT_ID = "sim_client_id", "sim_client_secret", "sim_account_id"

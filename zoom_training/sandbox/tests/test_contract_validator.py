@@ -7,15 +7,17 @@ import pytest
 from .contract import (
     RESPONSE_KEY_ALIASES,
     SECTION_2_1,
+    SPEC_DIR_ENV,
     ContractError,
     UnknownOperation,
+    example_of,
     load_contract,
-    missing_specs_reason,
     raise_for,
+    require_specs,
     spec_dir,
 )
 
-pytestmark = pytest.mark.skipif(bool(missing_specs_reason()), reason=missing_specs_reason() or "")
+pytestmark = pytest.mark.usefixtures("zoom_specs")
 
 SPEC_2_1_IDS = [operation_id for _method, _template, operation_id in SECTION_2_1]
 
@@ -134,21 +136,6 @@ INCONSISTENT_EVENT_EXAMPLES = {
 @pytest.fixture(scope="module")
 def contract():
     return load_contract()
-
-
-def example_of(schema):
-    if "example" in schema:
-        return schema["example"]
-    if "allOf" in schema:
-        merged = {}
-        for part in schema["allOf"]:
-            merged.update(example_of(part) or {})
-        return merged
-    if "oneOf" in schema or "anyOf" in schema:
-        return example_of((schema.get("oneOf") or schema["anyOf"])[0])
-    if schema.get("type") == "array":
-        return [example_of(schema.get("items", {}))]
-    return {name: example_of(prop) for name, prop in schema.get("properties", {}).items()}
 
 
 def event_example(contract, event):
@@ -421,3 +408,14 @@ def test_violations_read_well(contract):
     assert "Zoom contract violated (2):" in text
     assert "meeting GET /meetings/{meetingId} response 200: at /id: '1' is not of type 'integer'" in text
     assert "at /topic: 5 is not of type 'string'" in text
+
+
+def test_without_zoom_s_specs_the_contract_tests_fail_instead_of_skipping(monkeypatch, tmp_path):
+    monkeypatch.setenv(SPEC_DIR_ENV, str(tmp_path))
+    outcome = None
+    try:
+        require_specs()
+    except BaseException as raised:  # pytest's Failed and Skipped are not Exceptions
+        outcome = raised
+    assert type(outcome).__name__ == "Failed", f"a missing spec must fail the run, not {outcome!r}"
+    assert "zoom-meeting-open-api-spec.json" in str(outcome)

@@ -92,6 +92,19 @@ def test_batch_of_31_is_refused(client, meeting_id):
     assert (response.status_code, response.json()["code"]) == (400, 300)
 
 
+def test_an_address_zoom_refuses_names_its_place_in_the_batch_and_registers_nobody(
+    client, meeting_id, sandbox
+):
+    people = [person(n) for n in range(3)]
+    sandbox.refused_emails.add(people[1]["email"].lower())
+    response = client.post(f"/meetings/{meeting_id}/batch_registrants", json={"registrants": people})
+    assert (response.status_code, response.json()["code"]) == (400, 300)
+    assert response.json()["errors"] == [{"field": "registrants[1].email", "message": "Invalid field."}]
+    alone = client.post(f"/meetings/{meeting_id}/registrants", json=people[1])
+    assert alone.json()["errors"] == [{"field": "email", "message": "Invalid field."}]
+    assert sandbox.registrants(meeting_id) == []
+
+
 def test_batch_only_for_scheduled_meetings(client):
     meeting_id = client.create_meeting(
         type=8, recurrence={"type": 1, "end_times": 2}, settings={"approval_type": 0}

@@ -6,10 +6,10 @@ import json
 import pytest
 
 from zoom_training.sandbox import request_schemas, specgen
-from zoom_training.sandbox.tests.contract import MEETINGS_SPEC, missing_specs_reason, spec_dir
+from zoom_training.sandbox.tests.contract import MEETINGS_SPEC, spec_dir
 
 
-@pytest.mark.skipif(missing_specs_reason() is not None, reason=str(missing_specs_reason()))
+@pytest.mark.usefixtures("zoom_specs")
 def test_the_schema_file_is_generated_from_the_spec():
     spec = json.loads((spec_dir() / MEETINGS_SPEC).read_text())
     assert request_schemas.SCHEMA_FILE.read_text() == specgen.render(

@@ -71,3 +71,65 @@ def test_answers_from_zoom_are_not_outages(sandbox):
     with pytest.raises(ZoomNotFound):
         client.get("/meetings/12345678901")
     assert breaker.state()[0] == "closed"
+
+
+class CountingStore:
+    """The breaker's state as a worker-shared store keeps it, counting the writes (each is a DB write)."""
+
+    def __init__(self, failures=0, open_until=None):
+        self.state = (failures, open_until)
+        self.saves = 0
+
+    def load(self):
+        return self.state
+
+    def save(self, failures, open_until):
+        self.state = (failures, open_until)
+        self.saves += 1
+
+
+def test_the_pause_says_until_when_and_after_how_many_failures():
+    clock = Clock()
+    breaker = CircuitBreaker(threshold=3, cooling_seconds=90, clock=clock)
+    for _failure in range(3):
+        breaker.record_failure()
+    with pytest.raises(ZoomCircuitOpen) as paused:
+        breaker.before_call()
+    assert paused.value.failures == 3
+    assert paused.value.reason == "paused"
+    assert str(paused.value) == "Zoom calls paused until 2026-11-23 12:01:30 UTC"
+    assert paused.value.plain == (
+        "Zoom failed 3 times in a row: calls are paused until 2026-11-23 12:01 UTC, then the sync goes on "
+        "by itself."
+    )
+    assert breaker.state() == ("open", 3, clock.now + timedelta(seconds=90))
+
+
+def test_the_cooling_period_ends_at_its_last_instant():
+    clock = Clock()
+    breaker = CircuitBreaker(threshold=1, cooling_seconds=60, clock=clock)
+    breaker.record_failure()
+    clock.now += timedelta(seconds=59)
+    with pytest.raises(ZoomCircuitOpen):
+        breaker.before_call()
+    clock.now += timedelta(seconds=1)
+    breaker.before_call()  # the trial call goes through
+    assert breaker.state() == ("closed", 1, None)
+
+
+def test_fewer_failures_than_the_threshold_keep_calls_going():
+    breaker = CircuitBreaker(threshold=3, cooling_seconds=60, clock=Clock())
+    breaker.record_failure()
+    breaker.record_failure()
+    breaker.before_call()
+    assert breaker.state() == ("closed", 2, None)
+
+
+def test_a_success_writes_the_shared_state_only_when_there_is_something_to_forget():
+    store = CountingStore()
+    breaker = CircuitBreaker(store=store, clock=Clock())
+    breaker.record_success()
+    assert store.saves == 0, "every successful call would write to the database"
+    store.state = (1, None)
+    breaker.record_success()
+    assert (store.state, store.saves) == ((0, None), 1)

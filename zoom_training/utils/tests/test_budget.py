@@ -80,3 +80,44 @@ def test_heavy_and_resource_intensive_share_one_daily_quota():
     assert budget.daily_exhausted_until("Resource-intensive", now) == midnight
     assert budget.daily_exhausted_until("Light", now) is None
     assert budget.daily_exhausted_until("Heavy", midnight + timedelta(seconds=1)) is None, "reset"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "category"),
+    [
+        ("GET", "/meetings/123/registrants?page_size=300&next_page_token=a?b", MEDIUM),
+        ("POST", "meetings/123/batch_registrants/", HEAVY),
+    ],
+)
+def test_the_category_ignores_the_query_and_the_slashes(method, path, category):
+    assert category_of(method, path) == category
+
+
+def test_a_short_wait_is_waited_too():
+    fake = FakeTime()
+    budget = RateBudget("pro", clock=fake.clock, sleep=fake.sleep)
+    budget.acquire(HEAVY)
+    assert budget.acquire(HEAVY) == pytest.approx(1 / 9.5)
+    assert fake.waits == [0.105]
+
+
+def test_an_unknown_plan_is_paced_as_pro_and_an_idle_budget_allows_no_burst():
+    fake = FakeTime()
+    budget = RateBudget("enterprise", clock=fake.clock, sleep=fake.sleep)
+    budget.acquire(LIGHT)
+    fake.now += 100  # a long pause saves up nothing
+    budget.acquire(LIGHT)
+    budget.acquire(LIGHT)
+    assert fake.waits == [round(1 / 28.5, 3)]
+
+
+def test_the_daily_quota_is_used_up_at_zero_and_until_its_reset_only():
+    budget = RateBudget()
+    reset = datetime(2026, 11, 24, tzinfo=timezone.utc)
+    before = reset - timedelta(hours=1)
+    budget.note_daily(MEDIUM, 1, reset)
+    assert budget.daily_exhausted_until(MEDIUM, before) is None, "one call is still left today"
+    budget.note_daily(MEDIUM, 0, reset)
+    assert budget.daily_exhausted_until(MEDIUM, before) == reset
+    assert budget.daily_exhausted_until(MEDIUM, reset) is None, "the quota is back at the reset"
+    assert budget.daily_readings() == {MEDIUM: (0, reset)}

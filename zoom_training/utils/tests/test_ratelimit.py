@@ -8,6 +8,7 @@ from zoom_training.utils.ratelimit import (
     next_utc_midnight,
     parse_retry_after,
     read_rate_limit_headers,
+    utcnow,
 )
 
 NOW = datetime(2026, 11, 23, 15, 30, tzinfo=timezone.utc)
@@ -92,3 +93,48 @@ def test_backoff_is_exponential_with_full_jitter_and_capped():
     assert [backoff.ceiling(retry) for retry in (1, 2, 3, 4, 5)] == [0.5, 1, 2, 3, 3]
     assert backoff.delay(3) == 1.0
     assert Backoff(jitter=lambda: 0.0).delay(4) == 0.0
+
+
+def test_a_retry_after_instant_already_past_means_now():
+    assert parse_retry_after("2026-11-23T15:00:00Z", NOW) == (
+        0.0,
+        datetime(2026, 11, 23, 15, tzinfo=timezone.utc),
+    )
+
+
+def test_a_retry_after_instant_without_zone_is_utc():
+    seconds, instant = parse_retry_after("2026-11-24T00:00:00", NOW)
+    assert instant == datetime(2026, 11, 24, tzinfo=timezone.utc)
+    assert seconds == 8.5 * 3600
+
+
+def test_a_declared_daily_limit_with_seconds_waits_those_seconds():
+    verdict = classify_rate_limit(
+        {"X-RateLimit-Type": "Daily-limit", "Retry-After": "3600", "X-RateLimit-Category": "Heavy"}, "", NOW
+    )
+    assert (verdict.limit_type, verdict.retry_at, verdict.retry_after, verdict.category) == (
+        DAILY,
+        NOW + timedelta(hours=1),
+        3600.0,
+        "Heavy",
+    )
+
+
+def test_a_per_second_limit_waits_the_seconds_zoom_gives():
+    verdict = classify_rate_limit({"Retry-After": "5"}, PER_SECOND, NOW)
+    assert (verdict.limit_type, verdict.retry_at, verdict.retry_after) == (
+        QPS,
+        NOW + timedelta(seconds=5),
+        5.0,
+    )
+
+
+def test_an_answer_with_only_the_remaining_count_is_read_too():
+    assert read_rate_limit_headers({"X-RateLimit-Remaining": "7", "X-RateLimit-Type": "Daily-limit"}) == (
+        "Unknown",
+        {"limit": None, "remaining": 7, "type": "Daily-limit"},
+    )
+
+
+def test_now_is_aware_utc():
+    assert utcnow().utcoffset() == timedelta(0)

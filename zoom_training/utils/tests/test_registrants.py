@@ -69,3 +69,14 @@ def test_the_registrant_zoom_rejected():
     assert rejected_index([{"field": "registrants[3].email", "message": "Invalid field."}]) == 3
     assert rejected_index([{"field": "auto_approve"}]) is None
     assert rejected_index(None) is None
+
+
+def test_the_test_domains_setting_tolerates_spaces_capitals_and_nothing():
+    assert parse_test_domains(" .Test , Example.com ,, ") == (".test", "example.com")
+    assert parse_test_domains(None) == ()
+
+
+def test_an_email_of_zooms_maximum_length_is_accepted():
+    local = "x" * (128 - len("@mail.com"))
+    assert email_problem(local + "@mail.com") is None
+    assert email_problem("x" + local + "@mail.com") == "invalid"

@@ -207,3 +207,119 @@ def test_dedupe_key_is_the_same_for_int_and_string_ids_and_differs_per_person_an
     assert _envelope(object_id=5).dedupe_key == _envelope(object_id="5").dedupe_key
     assert _envelope(participant_uuid="P1").dedupe_key != _envelope(participant_uuid="P2").dedupe_key
     assert _envelope(event_ts=1).dedupe_key != _envelope(event_ts=2).dedupe_key
+
+
+@pytest.mark.parametrize(
+    "raw, sentence",
+    [
+        (b"[1, 2]", "The body is not a JSON object."),
+        (b'{"event": 7, "event_ts": 1, "payload": {"account_id": "A"}}', "The body names no event."),
+        (b'{"event": "", "event_ts": 1, "payload": {"account_id": "A"}}', "The body names no event."),
+        (b'{"event": "meeting.started", "event_ts": 1}', "The body has no payload object."),
+        (
+            b'{"event": "meeting.started", "event_ts": 1.5, "payload": {"account_id": "A"}}',
+            "The event time (event_ts) is not a number.",
+        ),
+        (
+            b'{"event": "meeting.started", "event_ts": 1, "payload": {"object": {}}}',
+            "The payload names no Zoom account (account_id).",
+        ),
+        (
+            b'{"event": "meeting.started", "event_ts": 1, "payload": {"account_id": "A", "object": 3}}',
+            "The payload's object is not a JSON object.",
+        ),
+        (
+            b'{"event": "endpoint.url_validation", "event_ts": 1, "payload": {"plainToken": 5}}',
+            "The URL validation carries no plainToken.",
+        ),
+    ],
+)
+def test_the_reason_kept_with_a_refused_body_is_the_whole_sentence(raw, sentence):
+    """The reason is what the Zoom administrator reads on the kept delivery: all of it, as written."""
+    with pytest.raises(EnvelopeError) as refused:
+        parse_envelope(raw)
+    assert refused.value.reason == sentence
+    assert str(refused.value) == sentence
+
+
+def test_a_body_that_is_not_json_names_the_parser_s_complaint():
+    with pytest.raises(EnvelopeError) as refused:
+        parse_envelope(b'{"event": ')
+    assert refused.value.reason.startswith("The body is not JSON: Expecting value: line 1 column 11")
+
+
+@pytest.mark.parametrize(
+    "timestamp, reason",
+    [
+        (1000, "timestamp 400 s old (tolerance 300 s)"),
+        (2000, "timestamp 600 s in the future (tolerance 300 s)"),
+        ("x", "missing or non-numeric x-zm-request-timestamp"),
+    ],
+)
+def test_a_stale_timestamp_is_refused_with_its_age(timestamp, reason):
+    with pytest.raises(SignatureError) as refused:
+        check_timestamp(timestamp, now=1400)
+    assert refused.value.reason == reason
+
+
+def test_verify_says_which_part_of_the_signature_failed_and_honours_the_tolerance():
+    body = b'{"event": "meeting.started"}'
+    signature = compute_signature("secret", 1000, body)
+    with pytest.raises(SignatureError) as missing:
+        verify("secret", 1000, body, "", now=1000)
+    assert missing.value.reason == "missing x-zm-signature"
+    with pytest.raises(SignatureError) as forged:
+        verify("other secret", 1000, body, signature, now=1000)
+    assert forged.value.reason == "signature does not match"
+    verify("secret", 1000, body, signature, now=1000 + 3600, tolerance=3600)  # a wider tolerance is used
+    with pytest.raises(SignatureError, match="old"):
+        verify("secret", 1000, body, signature, now=1000 + 3600)
+
+
+def _participant_envelope(participant):
+    body = {
+        "event": "meeting.participant_joined",
+        "event_ts": 1,
+        "payload": {"account_id": "A", "object": {"uuid": "U==", "id": 5, "participant": participant}},
+    }
+    return parse_envelope(json.dumps(body))
+
+
+def _registrant_envelope(registrant_id):
+    body = {
+        "event": "meeting.registration_created",
+        "event_ts": 1,
+        "payload": {
+            "account_id": "A",
+            "object": {"uuid": "U==", "id": 5, "registrant": {"id": registrant_id}},
+        },
+    }
+    return parse_envelope(json.dumps(body))
+
+
+def test_two_people_in_one_instant_are_two_deliveries_not_one():
+    """The dedupe key names the person: by participant_uuid, else by Zoom user id, else the registrant."""
+    assert _participant_envelope({"user_id": "16778240"}).dedupe_key == (
+        "meeting.participant_joined|U==|16778240|1"
+    )
+    assert _participant_envelope({"user_id": 16778240}).dedupe_key == (
+        _participant_envelope({"user_id": "16778240"}).dedupe_key
+    )
+    assert (
+        _participant_envelope({"user_id": "1"}).dedupe_key
+        != _participant_envelope({"user_id": "2"}).dedupe_key
+    )
+    assert _registrant_envelope("R1").dedupe_key == "meeting.registration_created|U==|R1|1"
+    assert _registrant_envelope("R1").dedupe_key != _registrant_envelope("R2").dedupe_key
+    assert (
+        _participant_envelope({"participant_uuid": "P1"}).dedupe_key == "meeting.participant_joined|U==|P1|1"
+    )
+
+
+def test_a_recording_s_download_token_is_empty_when_zoom_sends_none():
+    body = {
+        "event": "recording.completed",
+        "event_ts": 1,
+        "payload": {"account_id": "A", "object": {"id": 5}},
+    }
+    assert parse_envelope(json.dumps(body)).download_token == ""
