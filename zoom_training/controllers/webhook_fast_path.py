@@ -31,15 +31,16 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config
 
-from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, TOO_LARGE, WebhookAnswer, WebhookRequest
+from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, TOO_LARGE, WebhookRequest
 from ..utils.group_commit import GroupCommit
-from .webhook import ENDPOINT_BY_ROUTE
+from .webhook import ENDPOINT_BY_ROUTE, FAILED
 
 _logger = logging.getLogger(__name__)
 
 OPTION = "zoom_training_webhook_fast_path"
 GC_FREEZE_OPTION = "zoom_training_webhook_gc_freeze"
 DATABASE_LIST_SECONDS = 30
+MAX_HOSTS = 64  # Host headers remembered: any sender may write one
 DRAIN_CHECK_DELAY = 0.2  # seconds; the drain job itself waits 1 s (DRAIN_DELAY_SECONDS)
 OFF_VALUES = ("0", "false", "no", "off")
 
@@ -72,18 +73,24 @@ class DatabaseList:
             return self._names
 
     def for_host(self, host):
-        """The one database Odoo would pick for `host`, or None (none, or several: Odoo asks which)."""
+        """The one database Odoo would pick for `host`, or None (none, or several: Odoo asks which). The
+        MAX_HOSTS hosts asked last are remembered; the oldest is forgotten first."""
         names = self.names()
-        if host not in self._by_host:
-            databases = http.db_filter(names, host=host)
-            self._by_host[host] = databases[0] if len(databases) == 1 else None
-        return self._by_host[host]
+        with self._lock:
+            if host in self._by_host:
+                return self._by_host[host]
+        databases = http.db_filter(names, host=host)
+        database = databases[0] if len(databases) == 1 else None
+        with self._lock:
+            while len(self._by_host) >= MAX_HOSTS:
+                del self._by_host[next(iter(self._by_host))]
+            self._by_host[host] = database
+        return database
 
 
 DATABASES = DatabaseList()
 # The body size limit each database had at its last delivery: how much of a body is read before storing.
 BODY_LIMITS = {}
-FAILED = WebhookAnswer.plain(500, "error")
 _GROUPS = {}
 _GROUPS_LOCK = threading.Lock()
 
