@@ -1,10 +1,11 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test bench screenshots setup lint clean help
+.PHONY: run test fuzz bench screenshots setup lint clean help
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
+	@echo "make fuzz   Hypothesis against the webhook endpoints of a test Odoo: 10,000 cases, answers by status, 0 errors 500"
 	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
 	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 13 workers (tables, bench/results/)"
 
@@ -13,6 +14,9 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+fuzz:
+	@bash scripts/fuzz.sh
 
 bench:
 	@bash bench/run.sh

@@ -31,7 +31,13 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config
 
-from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, TOO_LARGE, WebhookRequest
+from ..models.zoom_webhook_intake import (
+    DEFAULT_MAX_BYTES,
+    TOO_LARGE,
+    WebhookRequest,
+    count_refusal,
+    refusal_before_secrets,
+)
 from ..utils.group_commit import GroupCommit
 from .webhook import ENDPOINT_BY_ROUTE, FAILED
 
@@ -98,7 +104,12 @@ _GROUPS_LOCK = threading.Lock()
 def serve(environ):
     """The response to a webhook delivery, or None for Odoo to serve the request."""
     endpoint = ENDPOINT_BY_ROUTE.get(environ.get("PATH_INFO"))
-    if not endpoint or environ.get("REQUEST_METHOD") != "POST" or not fast_path_enabled():
+    if not endpoint or environ.get("REQUEST_METHOD") != "POST":
+        return None
+    # The intake reads the raw body, never a form: Odoo parses a form body before the route runs, and a
+    # broken one (a bad chunk, a lying multipart) failed there with a 500. Zoom sends JSON.
+    environ["CONTENT_TYPE"] = "application/json"
+    if not fast_path_enabled():
         return None
     _apply_proxy_headers(environ)
     try:
@@ -109,6 +120,9 @@ def serve(environ):
         return None
     _start_request_log(db_name, environ)
     delivery = WebhookRequest.from_environ(environ, endpoint, BODY_LIMITS.get(db_name, DEFAULT_MAX_BYTES))
+    refused = _refused_without_database(db_name, delivery)
+    if refused:
+        return JsonAnswer(refused)
     answer = _group_commit(db_name).submit(delivery)
     if answer is None:  # Odoo serves this one: its registry is not loaded here, or was reloaded meanwhile
         if delivery.too_large:
@@ -116,6 +130,25 @@ def serve(environ):
         _give_body_back(environ, delivery.raw_body)
         return None
     return JsonAnswer(answer)
+
+
+def _refused_without_database(db_name, delivery):
+    """The answer to a delivery its size, body or headers disqualify, given without a cursor (a stranger's
+    flood then costs no database work but one write of its counts every 10 s); None for the others, and
+    while this process has not loaded the database's registry (Odoo decides then)."""
+    registry = Registry.registries.get(db_name)
+    if registry is None or not registry.ready or "zoom.webhook.rejection" not in registry:
+        return None
+    refusal = refusal_before_secrets(delivery, BODY_LIMITS.get(db_name, DEFAULT_MAX_BYTES))
+    if refusal is None:
+        return None
+    tally = count_refusal(db_name, delivery, refusal)
+    if tally:
+        with registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["zoom.webhook.rejection"]._add_tally(
+                delivery.endpoint, refusal.reason, tally
+            )
+    return refusal.answer
 
 
 class JsonAnswer:

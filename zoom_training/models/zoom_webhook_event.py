@@ -180,7 +180,7 @@ class ZoomWebhookEvent(models.Model):
         """A signed body that is not Zoom's JSON is kept for inspection, capped; nothing processes it."""
         body = _decoded(raw_body).replace("\x00", "\\x00")
         if len(body) > INVALID_BODY_CHARS:
-            body = body[:INVALID_BODY_CHARS] + _("\n… (%(total)s characters, cut)", total=len(body))
+            body = body[:INVALID_BODY_CHARS] + "\n" + _("… (%(total)s characters, cut)", total=len(body))
         return self.create(
             {
                 "endpoint": endpoint,

@@ -147,6 +147,58 @@ class WebhookAnswer:
 TOO_LARGE = WebhookAnswer.plain(413, "too large")
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A delivery refused: its answer's status, the kind (zoom.webhook.rejection's reason), in words."""
+
+    status: int
+    reason: str
+    detail: str
+
+    @property
+    def answer(self):
+        return (
+            TOO_LARGE
+            if self.status == 413
+            else WebhookAnswer.plain(self.status, REFUSAL_MESSAGES[self.status])
+        )
+
+
+def refusal_before_secrets(delivery, max_bytes, tolerance=None, now=None):
+    """The refusal of a delivery whose size, body or headers alone disqualify it, or None; its timestamp
+    is checked for staleness when `tolerance` is given. Needs no database: the fast path refuses these
+    before opening a cursor (without the staleness, whose setting it would have to read)."""
+    if delivery.too_large or len(delivery.raw_body) > max_bytes:
+        return Refusal(413, "too_large", "the body is above the size limit")
+    if delivery.unreadable:
+        return Refusal(400, "unreadable", "the body did not come whole")
+    try:
+        if not delivery.signature:
+            raise SignatureError("missing x-zm-signature", "no_signature")
+        if not delivery.timestamp:
+            raise SignatureError("missing x-zm-request-timestamp", "no_timestamp")
+        seconds = timestamp_header(delivery.timestamp)
+        if tolerance is not None:
+            check_timestamp(seconds, now or time.time(), tolerance)
+        if not signature_well_formed(delivery.signature):
+            raise SignatureError("x-zm-signature is not v0= and 64 hex digits", "bad_signature")
+    except InputError as error:
+        return Refusal(400, error.code, error.reason)
+    except SignatureError as error:
+        return Refusal(401, error.code, error.reason)
+    return None
+
+
+def count_refusal(db_name, delivery, refusal):
+    """Counts and logs (at a bounded rate) a refusal; the tally to write now, if one is due."""
+    due = REJECTIONS.record(
+        db_name, delivery.endpoint, refusal.reason, delivery.remote_addr, delivery.raw_body, refusal.detail
+    )
+    if due.log_line:
+        _logger.warning("Security: %s", due.log_line)
+    return due.tally
+
+
 class ZoomWebhookIntake(models.Model):
     _inherit = "zoom.webhook.event"
 
@@ -186,49 +238,29 @@ class ZoomWebhookIntake(models.Model):
         """The answer to a delivery that is not stored (refused, or URL validation), or a _Verified one.
         Headers first: a stranger's request is refused before its body is read as JSON, and no secret is
         tried but those of the configured connections."""
-        if delivery.too_large or len(delivery.raw_body) > max_bytes:
-            return self._refused(delivery, 413, "too_large", "the body is above the size limit")
-        if delivery.unreadable:
-            return self._refused(delivery, 400, "unreadable", "the body did not come whole")
+        refusal = refusal_before_secrets(delivery, max_bytes, tolerance)
+        if refusal:
+            return self._refused(delivery, refusal)
         try:
-            self._check_headers(delivery, tolerance)
             envelope = parse_envelope(delivery.raw_body)
-        except (InputError, SignatureError) as error:
-            return self._refused(
-                delivery, 400 if isinstance(error, InputError) else 401, error.code, error.reason
-            )
         except EnvelopeError as error:
             return self._refuse_malformed(delivery, error, signer_map)
         try:
             signer = signer_map.signer(envelope, delivery.timestamp, delivery.raw_body, delivery.signature)
         except SignatureError as error:
             detail = f"{error.reason}; event {envelope.event}, account {envelope.account_id or '-'}"
-            return self._refused(delivery, 401, error.code, detail)
+            return self._refused(delivery, Refusal(401, error.code, detail))
         if envelope.is_url_validation:
             return WebhookAnswer(200, url_validation_answer(signer.secret, envelope.plain_token))
         return _Verified(envelope, delivery, self.env["res.company"].browse(signer.company_id))
 
     @api.model
-    def _check_headers(self, delivery, tolerance):
-        if not delivery.signature:
-            raise SignatureError("missing x-zm-signature", "no_signature")
-        if not delivery.timestamp:
-            raise SignatureError("missing x-zm-request-timestamp", "no_timestamp")
-        check_timestamp(timestamp_header(delivery.timestamp), time.time(), tolerance)
-        if not signature_well_formed(delivery.signature):
-            raise SignatureError("x-zm-signature is not v0= and 64 hex digits", "bad_signature")
-
-    @api.model
-    def _refused(self, delivery, status, reason, detail):
+    def _refused(self, delivery, refusal):
         """Nothing is stored: the refusal is counted, logged and written at a bounded rate (REJECTIONS)."""
-        due = REJECTIONS.record(
-            self.env.cr.dbname, delivery.endpoint, reason, delivery.remote_addr, delivery.raw_body, detail
-        )
-        if due.log_line:
-            _logger.warning("Security: %s", due.log_line)
-        if due.tally:
-            self.env["zoom.webhook.rejection"]._add_tally(delivery.endpoint, reason, due.tally)
-        return WebhookAnswer.plain(status, REFUSAL_MESSAGES[status])
+        tally = count_refusal(self.env.cr.dbname, delivery, refusal)
+        if tally:
+            self.env["zoom.webhook.rejection"]._add_tally(delivery.endpoint, refusal.reason, tally)
+        return refusal.answer
 
     @api.model
     def _refuse_malformed(self, delivery, error, signer_map):
@@ -236,7 +268,7 @@ class ZoomWebhookIntake(models.Model):
         it, refused like any stranger's otherwise."""
         signer = signer_map.signer_of_anything(delivery.timestamp, delivery.raw_body, delivery.signature)
         if signer is None:
-            return self._refused(delivery, 400, "malformed", error.reason)
+            return self._refused(delivery, Refusal(400, "malformed", error.reason))
         company = self.env["res.company"].browse(signer.company_id)
         self._store_invalid(delivery.raw_body, delivery.endpoint, zoom_plain(self.env, error.reason), company)
         _logger.warning(

@@ -247,15 +247,16 @@ def _event_ts(value):
 
 def _check_payload(envelope):
     payload = envelope.payload
+    account_id = bounded_text(payload.get("account_id"), MAX_ACCOUNT_CHARS, "bad_account", "account_id")
+    _check_object(bounded_dict(payload.get("object"), "bad_object", "The payload's object"))
     if envelope.is_url_validation:
         if not bounded_text(
             payload.get("plainToken"), MAX_PLAIN_TOKEN_CHARS, "bad_plain_token", "plainToken"
         ):
             raise InputError("bad_plain_token", _lt("The URL validation carries no plainToken."))
         return
-    if not bounded_text(payload.get("account_id"), MAX_ACCOUNT_CHARS, "bad_account", "account_id"):
+    if not account_id:
         raise InputError("bad_account", _lt("The payload names no Zoom account (account_id)."))
-    _check_object(bounded_dict(payload.get("object"), "bad_object", "The payload's object"))
 
 
 def _check_object(zoom_object):
