@@ -7,9 +7,10 @@ import time
 import uuid
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import config
 
+from ..controllers.webhook_fast_path import MAX_HOSTS, DatabaseList
 from .webhook_common import MEETING_ROUTE, WebhookCase, compact, zoom_signature
 
 INTAKE_LOGGER = "odoo.addons.zoom_training.models.zoom_webhook_intake"
@@ -259,3 +260,14 @@ class TestInboxBounded(WebhookCase, HttpCase):
         self.env["zoom.webhook.event"]._cron_purge()
         kept = self.inbox()
         self.assertEqual(sorted(kept.mapped("object_uuid")), ["u3", "u4", "w"])
+
+
+@tagged("post_install", "-at_install")
+class TestHostMapBounded(TransactionCase):
+    def test_the_fast_path_remembers_a_bounded_number_of_hosts(self):
+        databases = DatabaseList()
+        expected = databases.for_host("127.0.0.1")
+        for i in range(3 * MAX_HOSTS):
+            databases.for_host(f"attacker-{i}.example.com")
+        self.assertLessEqual(len(databases._by_host), MAX_HOSTS, "any sender may write a Host header")
+        self.assertEqual(databases.for_host("127.0.0.1"), expected, "a forgotten host is looked up again")
