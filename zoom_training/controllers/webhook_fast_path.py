@@ -33,6 +33,7 @@ from odoo.tools import config
 
 from ..models.zoom_webhook_intake import (
     DEFAULT_MAX_BYTES,
+    REJECTIONS,
     TOO_LARGE,
     WebhookRequest,
     count_refusal,
@@ -144,10 +145,13 @@ def _refused_without_database(db_name, delivery):
         return None
     tally = count_refusal(db_name, delivery, refusal)
     if tally:
-        with registry.cursor() as cr:
-            api.Environment(cr, SUPERUSER_ID, {})["zoom.webhook.rejection"]._add_tally(
-                delivery.endpoint, refusal.reason, tally
-            )
+        try:
+            with registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["zoom.webhook.rejection"]._add_tally(
+                    delivery.endpoint, refusal.reason, tally
+                )
+        except psycopg2.Error:  # the refusal is answered all the same; its count waits for the next one
+            REJECTIONS.unwritten(db_name, delivery.endpoint, refusal.reason, tally)
     return refusal.answer
 
 
