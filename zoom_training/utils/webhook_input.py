@@ -63,13 +63,16 @@ def json_document(raw_body, max_depth=MAX_JSON_DEPTH):
     raw = raw_body if isinstance(raw_body, bytes) else str(raw_body).encode("utf-8", "surrogatepass")
     if b"\x00" in raw:
         raise InputError("not_text", _lt("The body contains a NUL byte."))
-    if not nested_within(raw, max_depth):
-        raise InputError(
-            "too_deep", _lt("The body is not JSON nested at most %(depth)s deep.", depth=max_depth)
-        )
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")  # first: random bytes fail here at once
+        if not nested_within(raw, max_depth):
+            raise InputError(
+                "too_deep", _lt("The body is not JSON nested at most %(depth)s deep.", depth=max_depth)
+            )
+        document = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        if isinstance(error, InputError):
+            raise
         raise InputError(
             "not_json", _lt("The body is not JSON: %(error)s", error=escaped(str(error)))
         ) from error
