@@ -1,7 +1,8 @@
 """`make bench`: the five benchmarks of zoom_training against the Zoom sandbox and a real Odoo server.
 
 Environment: BENCH_PLAN (pro), BENCH_SIZES (300,3000), BENCH_SCENARIOS (registrants,burst,webhooks,
-reconciliation,save), BENCH_ODOO_PORT (8569), BENCH_SANDBOX_PORT (8591), BENCH_DB (zt_bench).
+reconciliation,save,attack), BENCH_ODOO_PORT (8569), BENCH_SANDBOX_PORT (8591), BENCH_DB (zt_bench).
+`BENCH_SCENARIOS=attack make bench` runs the webhook burst quiet and under attack alone.
 """
 
 import json
@@ -20,7 +21,7 @@ from helpers import load_average, percentile
 from report import bar_chart, fmt, table
 from stack import RESULTS, Settings, Stack, env, say
 
-ALL = "registrants,burst,webhooks,reconciliation,save"
+ALL = "registrants,burst,webhooks,reconciliation,save,attack"
 
 
 def run(settings, wanted):
@@ -31,11 +32,14 @@ def run(settings, wanted):
         prepare(odoo, settings.plan)
         if "registrants" in wanted:
             results["registrants"] = registrant_runs(odoo, sandbox, settings.plan)
-        if {"burst", "webhooks"} & wanted:
+        if {"burst", "webhooks", "attack"} & wanted:
             results["burst"] = sessions.edit_burst(odoo, sandbox)
         if "webhooks" in wanted:
             servers = {"gevent": settings.gevent_url, "workers": settings.odoo_url}
             results["webhooks"] = webhooks.ingestion(odoo, servers, results["burst"]["zoom_id"])
+        if "attack" in wanted:
+            url = f"{settings.gevent_url}/webhook/zoom-meeting"
+            results["attack"] = webhooks.under_attack(odoo, url, results["burst"]["zoom_id"])
         if "reconciliation" in wanted:
             results["reconciliation"] = sessions.reconciliation(odoo, sandbox)
         if "save" in wanted:
@@ -154,6 +158,8 @@ def tables(results):
                 ],
             )
         )
+    if "attack" in results:
+        out.append(attack_table(results["attack"]))
     if "reconciliation" in results:
         r = results["reconciliation"]
         out.append(
@@ -199,6 +205,47 @@ def tables(results):
     out.append(server_table(RESULTS / "run" / "odoo.log", results["workers"]))
     out.append(table("Targets", ["target", "measured", "met"], target_rows(results)))
     return out
+
+
+def attack_table(attack):
+    """6. The genuine burst beside the same burst while an attacker floods the URL."""
+    attacker = attack["under attack"]["attacker"]
+    answers = ", ".join(f"{n} {status}" for status, n in sorted(attacker["statuses"].items()))
+    return table(
+        "6. Webhooks under attack: the burst (5 x 100 concurrent, signed) to Odoo's gevent server, quiet "
+        f"and while an attacker sends {webhooks.ATTACK_RATE} unsigned requests/s (junk, 768 KB chunked "
+        f"bodies, random account ids): it sent {attacker['sent']} at {attacker['per_second']:.0f}/s "
+        f"({attacker['skipped']} skipped, 400 connections open); answers {answers}",
+        [
+            "phase",
+            "deliveries",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "max ms",
+            "each burst's p99 ms",
+            "non-200",
+            "lost",
+            "attacker rows",
+            "load",
+        ],
+        [
+            [
+                phase,
+                w["deliveries"],
+                w["p50_ms"],
+                w["p95_ms"],
+                w["p99_ms"],
+                w["max_ms"],
+                " ".join(fmt(p99, 0) for p99 in w["burst_p99_ms"]),
+                " ".join(f"{count} {kind}" for kind, count in w["failures"].items()) or 0,
+                w["lost"],
+                w.get("attacker_rows", ""),
+                w["load"],
+            ]
+            for phase, w in attack.items()
+        ],
+    )
 
 
 def server_table(log_path, workers):
@@ -250,6 +297,23 @@ def target_rows(results):
                 f"webhooks ({phase}): 0 lost, 0 processed twice",
                 f"lost {w['lost']}, twice {w['processed_twice']}",
                 w["lost"] == 0 and not w["processed_twice"],
+            ]
+        )
+    if "attack" in results:
+        quiet, attacked = results["attack"]["quiet"], results["attack"]["under attack"]
+        rows.append(
+            [
+                "under attack: genuine p99 < 2x quiet",
+                f"{fmt(attacked['p99_ms'], 1)} ms vs {fmt(quiet['p99_ms'], 1)} ms "
+                f"({fmt(attacked['p99_ratio'])}x)",
+                attacked["p99_ratio"] < 2,
+            ]
+        )
+        rows.append(
+            [
+                "under attack: 0 genuine lost, 0 attacker rows",
+                f"lost {attacked['lost']}, attacker rows {attacked['attacker_rows']}",
+                attacked["lost"] == 0 and attacked["attacker_rows"] == 0,
             ]
         )
     if "reconciliation" in results:
@@ -321,7 +385,7 @@ def main():
     )
     print(f"\n{header}")
     (RESULTS / "summary.md").write_text(header + "\n\n" + "\n\n".join(md for _text, md in rendered) + "\n")
-    for phase in results.get("webhooks", {}).values():
+    for phase in [*results.get("webhooks", {}).values(), *results.get("attack", {}).values()]:
         phase.pop("latencies", None)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     plots(results)

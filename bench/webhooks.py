@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
+from attacker import RATE, Attacker
 from clients import signed_delivery
 from helpers import last_job_id, load_average, percentile
 from stack import ACCOUNT_ID, say
@@ -264,3 +265,39 @@ def ingestion(odoo, servers, zoom_id):
 
 
 PHASES = (("serial", one_at_a_time), ("burst", concurrent_burst), ("stream", sustained_stream))
+
+
+def under_attack(odoo, url, zoom_id):
+    """The burst (BURSTS of CONCURRENT signed deliveries) on a quiet server, then again while an attacker
+    sends RATE unsigned requests a second to the same URL (bench/attacker.py): the genuine deliveries'
+    figures of each, the attacker's answers, and the rows it left (inbox rows that no genuine delivery
+    made)."""
+    results = {}
+    say("webhooks: warm-up (the gevent server loads the registry on its first delivery)")
+    one_at_a_time(Deliveries(url), zoom_id, f"warm-up-{uuid.uuid4().hex[:8]}")
+    time.sleep(BURST_GAP)
+    rows_before = odoo.call("zoom.webhook.event", "search_count", [])
+    for phase in ("quiet", "under attack"):
+        say(f"webhooks: burst, {phase}")
+        run = f"{phase.replace(' ', '-')}-{uuid.uuid4().hex[:8]}"
+        deliveries, load, since_job = Deliveries(url), load_average(), last_job_id(odoo)
+        if phase == "quiet":
+            seconds = concurrent_burst(deliveries, zoom_id, run)
+        else:
+            with Attacker(url) as attacker:
+                seconds = concurrent_burst(deliveries, zoom_id, run)
+        figures = phase_figures(odoo, deliveries, run, seconds, since_job)
+        figures["lost"] = figures["unique"] - figures["stored"]  # not answered 200, or answered and not kept
+        results[phase] = dict(figures, load=load)
+    attacked = results["under attack"]
+    attacked["attacker"] = attacker.figures
+    genuine = sum(phase["stored"] for phase in results.values())
+    attacked["attacker_rows"] = odoo.call("zoom.webhook.event", "search_count", []) - rows_before - genuine
+    attacked["p99_ratio"] = attacked["p99_ms"] / results["quiet"]["p99_ms"]
+    attacked["refused_counted"] = sum(
+        row["count"] for row in odoo.call("zoom.webhook.rejection", "search_read", [], ["count"])
+    )
+    return results
+
+
+ATTACK_RATE = RATE

@@ -6,7 +6,7 @@ cd "$REPO_ROOT"
 bash scripts/setup.sh
 
 work="$(mktemp -d)"
-db="zt_test_$$_$(date +%s)"
+db="${TEST_DB_PREFIX:-zt_test}_$$_$(date +%s)"
 cleanup() {
     psql_admin -c "drop database if exists \"$db\"" >/dev/null 2>&1 || true
     rm -rf "$work"

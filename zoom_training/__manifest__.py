@@ -25,6 +25,7 @@
         "views/zoom_audit_event_views.xml",
         "views/zoom_meeting_views.xml",
         "views/zoom_webhook_event_views.xml",
+        "views/zoom_webhook_rejection_views.xml",
         "views/zoom_attendance_views.xml",
         "views/zoom_participant_views.xml",
         "views/zoom_join_templates.xml",

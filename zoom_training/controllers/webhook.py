@@ -1,9 +1,18 @@
+import logging
+
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+from ..models.zoom_webhook_intake import WebhookAnswer
+
+_logger = logging.getLogger(__name__)
 
 MEETING_ROUTE = "/webhook/zoom-meeting"
 WEBINAR_ROUTE = "/webhook/zoom-webinar"
 ENDPOINT_BY_ROUTE = {MEETING_ROUTE: "meeting", WEBINAR_ROUTE: "webinar"}
+# An internal failure, never bad input: Zoom delivers again; the sender gets no traceback.
+FAILED = WebhookAnswer.plain(503, "try again later")
 ROUTE_OPTIONS = {"type": "http", "auth": "public", "csrf": False, "methods": ["POST"], "save_session": False}
 
 
@@ -23,7 +32,14 @@ class ZoomWebhookController(http.Controller):
         return self._receive("webinar")
 
     def _receive(self, endpoint):
-        answer = receive(request.env, request.httprequest, endpoint)
+        try:
+            answer = receive(request.env, request.httprequest, endpoint)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo runs the request again
+        except Exception:
+            _logger.exception("Zoom webhook on %s failed; Zoom will deliver again", endpoint)
+            request.env.cr.rollback()
+            answer = FAILED
         return request.make_json_response(answer.body, status=answer.status)
 
 

@@ -31,15 +31,23 @@ from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tools import config
 
-from ..models.zoom_webhook_intake import DEFAULT_MAX_BYTES, TOO_LARGE, WebhookAnswer, WebhookRequest
+from ..models.zoom_webhook_intake import (
+    DEFAULT_MAX_BYTES,
+    REJECTIONS,
+    TOO_LARGE,
+    WebhookRequest,
+    count_refusal,
+    refusal_before_secrets,
+)
 from ..utils.group_commit import GroupCommit
-from .webhook import ENDPOINT_BY_ROUTE
+from .webhook import ENDPOINT_BY_ROUTE, FAILED
 
 _logger = logging.getLogger(__name__)
 
 OPTION = "zoom_training_webhook_fast_path"
 GC_FREEZE_OPTION = "zoom_training_webhook_gc_freeze"
 DATABASE_LIST_SECONDS = 30
+MAX_HOSTS = 64  # Host headers remembered: any sender may write one
 DRAIN_CHECK_DELAY = 0.2  # seconds; the drain job itself waits 1 s (DRAIN_DELAY_SECONDS)
 OFF_VALUES = ("0", "false", "no", "off")
 
@@ -72,18 +80,24 @@ class DatabaseList:
             return self._names
 
     def for_host(self, host):
-        """The one database Odoo would pick for `host`, or None (none, or several: Odoo asks which)."""
+        """The one database Odoo would pick for `host`, or None (none, or several: Odoo asks which). The
+        MAX_HOSTS hosts asked last are remembered; the oldest is forgotten first."""
         names = self.names()
-        if host not in self._by_host:
-            databases = http.db_filter(names, host=host)
-            self._by_host[host] = databases[0] if len(databases) == 1 else None
-        return self._by_host[host]
+        with self._lock:
+            if host in self._by_host:
+                return self._by_host[host]
+        databases = http.db_filter(names, host=host)
+        database = databases[0] if len(databases) == 1 else None
+        with self._lock:
+            while len(self._by_host) >= MAX_HOSTS:
+                del self._by_host[next(iter(self._by_host))]
+            self._by_host[host] = database
+        return database
 
 
 DATABASES = DatabaseList()
 # The body size limit each database had at its last delivery: how much of a body is read before storing.
 BODY_LIMITS = {}
-FAILED = WebhookAnswer.plain(500, "error")
 _GROUPS = {}
 _GROUPS_LOCK = threading.Lock()
 
@@ -91,7 +105,12 @@ _GROUPS_LOCK = threading.Lock()
 def serve(environ):
     """The response to a webhook delivery, or None for Odoo to serve the request."""
     endpoint = ENDPOINT_BY_ROUTE.get(environ.get("PATH_INFO"))
-    if not endpoint or environ.get("REQUEST_METHOD") != "POST" or not fast_path_enabled():
+    if not endpoint or environ.get("REQUEST_METHOD") != "POST":
+        return None
+    # The intake reads the raw body, never a form: Odoo parses a form body before the route runs, and a
+    # broken one (a bad chunk, a lying multipart) failed there with a 500. Zoom sends JSON.
+    environ["CONTENT_TYPE"] = "application/json"
+    if not fast_path_enabled():
         return None
     _apply_proxy_headers(environ)
     try:
@@ -102,6 +121,9 @@ def serve(environ):
         return None
     _start_request_log(db_name, environ)
     delivery = WebhookRequest.from_environ(environ, endpoint, BODY_LIMITS.get(db_name, DEFAULT_MAX_BYTES))
+    refused = _refused_without_database(db_name, delivery)
+    if refused:
+        return JsonAnswer(refused)
     answer = _group_commit(db_name).submit(delivery)
     if answer is None:  # Odoo serves this one: its registry is not loaded here, or was reloaded meanwhile
         if delivery.too_large:
@@ -109,6 +131,28 @@ def serve(environ):
         _give_body_back(environ, delivery.raw_body)
         return None
     return JsonAnswer(answer)
+
+
+def _refused_without_database(db_name, delivery):
+    """The answer to a delivery its size, body or headers disqualify, given without a cursor (a stranger's
+    flood then costs no database work but one write of its counts every 10 s); None for the others, and
+    while this process has not loaded the database's registry (Odoo decides then)."""
+    registry = Registry.registries.get(db_name)
+    if registry is None or not registry.ready or "zoom.webhook.rejection" not in registry:
+        return None
+    refusal = refusal_before_secrets(delivery, BODY_LIMITS.get(db_name, DEFAULT_MAX_BYTES))
+    if refusal is None:
+        return None
+    tally = count_refusal(db_name, delivery, refusal)
+    if tally:
+        try:
+            with registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["zoom.webhook.rejection"]._add_tally(
+                    delivery.endpoint, refusal.reason, tally
+                )
+        except psycopg2.Error:  # the refusal is answered all the same; its count waits for the next one
+            REJECTIONS.unwritten(db_name, delivery.endpoint, refusal.reason, tally)
+    return refusal.answer
 
 
 class JsonAnswer:

@@ -17,6 +17,7 @@ from . import zoom_attendance
 from . import zoom_recording
 from . import zoom_webhook_event
 from . import zoom_webhook_intake
+from . import zoom_webhook_rejection
 from . import zoom_participant_mixin
 from . import event_registration
 from . import calendar_attendee

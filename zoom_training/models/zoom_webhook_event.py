@@ -15,6 +15,8 @@ _logger = logging.getLogger(__name__)
 REDACTED = "[redacted]"  # what erasure leaves of a person in a stored delivery
 
 DEFAULT_RETENTION_DAYS = 30
+DEFAULT_MAX_ROWS = 200_000  # zoom_training.webhook_inbox_max_rows: the inbox's size under any flood
+INVALID_BODY_CHARS = 64 * 1024  # what is kept of a signed body that is not Zoom's JSON
 STORED_COLUMNS = (
     "event", "event_ts", "event_at", "dedupe_key", "endpoint", "company_id", "account_id", "object_id",
     "object_uuid", "body", "download_token", "signature_valid", "state", "error", "attempts",
@@ -178,12 +180,15 @@ class ZoomWebhookEvent(models.Model):
 
     @api.model
     def _store_invalid(self, raw_body, endpoint, reason, company=None):
-        """A body that is not Zoom's JSON is kept for inspection; nothing processes it."""
+        """A signed body that is not Zoom's JSON is kept for inspection, capped; nothing processes it."""
+        body = _decoded(raw_body).replace("\x00", "\\x00")
+        if len(body) > INVALID_BODY_CHARS:
+            body = body[:INVALID_BODY_CHARS] + "\n" + _("… (%(total)s characters, cut)", total=len(body))
         return self.create(
             {
                 "endpoint": endpoint,
                 "company_id": company.id if company else False,
-                "body": _decoded(raw_body),
+                "body": body,
                 "signature_valid": bool(company),
                 "state": "invalid",
                 "error": reason,
@@ -421,13 +426,30 @@ class ZoomWebhookEvent(models.Model):
 
     @api.model
     def _cron_purge(self):
-        """Deletes deliveries older than each company's retention."""
+        """Deletes deliveries older than each company's retention, then the oldest processed ones beyond
+        `zoom_training.webhook_inbox_max_rows`, so that the table stays bounded under a flood."""
         for company in self.env["res.company"].sudo().search([]):
             days = company.zoom_webhook_retention_days or DEFAULT_RETENTION_DAYS
             limit = fields.Datetime.now() - timedelta(days=days)
-            self.sudo().search(
-                [("company_id", "in", [company.id, False]), ("received_at", "<", limit)]
-            ).unlink()
+            self.flush_model()
+            self.env.cr.execute(
+                "DELETE FROM zoom_webhook_event "
+                "WHERE (company_id = %s OR company_id IS NULL) AND received_at < %s",
+                [company.id, limit],
+            )
+        self._purge_beyond(self._param_int("zoom_training.webhook_inbox_max_rows", DEFAULT_MAX_ROWS))
+        self.invalidate_model()
+
+    @api.model
+    def _purge_beyond(self, max_rows):
+        """Keeps the newest `max_rows` deliveries; those still waiting to be processed are never deleted."""
+        self.flush_model()
+        self.env.cr.execute(
+            "DELETE FROM zoom_webhook_event WHERE state != 'received' AND id <= "
+            "(SELECT id FROM zoom_webhook_event ORDER BY id DESC OFFSET %s LIMIT 1)",
+            [max_rows],
+        )
+        return self.env.cr.rowcount
 
 
 def _from_epoch_ms(value):

@@ -22,6 +22,8 @@ from . import (
     test_webhook_drain,
     test_webhook_end_to_end,
     test_webhook_endpoint,
+    test_webhook_fuzz,
+    test_webhook_hostile,
     test_webhook_processing,
     test_zoom_examples,
 )

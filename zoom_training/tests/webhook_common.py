@@ -9,6 +9,8 @@ import requests
 
 from odoo.tools import config
 
+from odoo.addons.zoom_training.models.zoom_webhook_intake import REJECTIONS
+
 from .common import ZoomSandboxCase
 
 MEETING_ROUTE = "/webhook/zoom-meeting"
@@ -30,6 +32,7 @@ class WebhookCase(ZoomSandboxCase):
         self.account = self.connect_company(self.env)
         self.secret = self.sandbox.webhooks.secret
         self.account_id = self.sandbox.oauth.account_id
+        REJECTIONS.reset()  # each test's first refusal is logged and written at once
         self.env.flush_all()
 
     def webhook_url(self, route=MEETING_ROUTE):

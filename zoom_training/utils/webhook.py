@@ -2,22 +2,40 @@
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 
 from .plain import _lt
+from .webhook_input import (
+    MAX_TIMESTAMP_DIGITS,
+    InputError,
+    ascii_digits,
+    bounded_dict,
+    bounded_id,
+    bounded_text,
+    json_document,
+)
 
 DEFAULT_TOLERANCE_SECONDS = 300
 URL_VALIDATION_EVENT = "endpoint.url_validation"
 SIGNATURE_PREFIX = "v0="
 
 
-class WebhookError(Exception):
-    """A delivery refused; `reason` is plain words, never a secret."""
+MAX_EVENT_CHARS = 128
+MAX_ACCOUNT_CHARS = 64
+MAX_ID_CHARS = 64
+MAX_UUID_CHARS = 128
+MAX_EVENT_TS_DIGITS = 16
+MAX_PLAIN_TOKEN_CHARS = 256
+MAX_DOWNLOAD_TOKEN_CHARS = 4096
 
-    def __init__(self, reason):
+
+class WebhookError(Exception):
+    """A delivery refused; `reason` is plain words, never a secret; `code` names the kind, for counters."""
+
+    def __init__(self, reason, code="refused"):
         super().__init__(reason)
         self.reason = reason
+        self.code = code
 
 
 class SignatureError(WebhookError):
@@ -44,13 +62,15 @@ def compute_signature(secret, timestamp, raw_body):
 
 def check_timestamp(timestamp, now, tolerance=DEFAULT_TOLERANCE_SECONDS):
     """The header's unix seconds, within `tolerance` of `now` either way; returns it as an int."""
-    if not timestamp or not str(timestamp).strip().isdigit():
-        raise SignatureError("missing or non-numeric x-zm-request-timestamp")
-    seconds = int(str(timestamp).strip())
+    seconds = ascii_digits(str(timestamp or ""), MAX_TIMESTAMP_DIGITS)
+    if seconds is None:
+        raise SignatureError("missing or non-numeric x-zm-request-timestamp", "no_timestamp")
     if seconds < now - tolerance:
-        raise SignatureError(f"timestamp {now - seconds:.0f} s old (tolerance {tolerance} s)")
+        raise SignatureError(f"timestamp {now - seconds:.0f} s old (tolerance {tolerance} s)", "stale")
     if seconds > now + tolerance:
-        raise SignatureError(f"timestamp {seconds - now:.0f} s in the future (tolerance {tolerance} s)")
+        raise SignatureError(
+            f"timestamp {seconds - now:.0f} s in the future (tolerance {tolerance} s)", "stale"
+        )
     return seconds
 
 
@@ -71,6 +91,56 @@ def verify(secret, timestamp, raw_body, signature, now, tolerance=DEFAULT_TOLERA
         raise SignatureError("signature does not match")
 
 
+@dataclass(frozen=True)
+class WebhookSigner:
+    company_id: int
+    secret: str
+
+
+class SignerMap:
+    """Which Secret Tokens may have signed a delivery, read once from the configured connections rather than
+    looked up per delivery: its size is the number of connections, whatever strangers send.
+
+    `webhook` holds (Zoom account id, company id, Secret Token) of each company's app; `user_app` (company
+    id, Secret Token) of each user-managed app, whose deauthorization notices come from any Zoom account;
+    `unreadable` {Zoom account id: company} whose Secret Token the server's key cannot decrypt."""
+
+    def __init__(self, webhook=(), user_app=(), unreadable=None):
+        self._by_account = {}
+        for account_id, company_id, secret in webhook:
+            self._by_account.setdefault(account_id, []).append(WebhookSigner(company_id, secret))
+        self._every_webhook = tuple(signer for signers in self._by_account.values() for signer in signers)
+        self._user_app = tuple(WebhookSigner(company_id, secret) for company_id, secret in user_app)
+        self.unreadable = dict(unreadable or {})
+
+    def signer(self, envelope, timestamp, raw_body, signature):
+        """The signer of a delivery whose envelope was read; SignatureError (with its code) otherwise."""
+        if envelope.secret_name == "user_webhook_secret":
+            candidates = self._user_app
+        elif envelope.is_url_validation:
+            candidates = self._every_webhook
+        else:
+            candidates = self._by_account.get(envelope.account_id, ())
+            if not candidates and envelope.account_id in self.unreadable:
+                raise SignatureError(
+                    f"the Secret Token of {self.unreadable[envelope.account_id]} cannot be decrypted",
+                    "secret_unreadable",
+                )
+            if not candidates:
+                raise SignatureError("no connection has this Zoom account", "unknown_account")
+        for candidate in candidates:
+            if signature_matches(candidate.secret, timestamp, raw_body, signature):
+                return candidate
+        raise SignatureError("signature does not match", "signature_mismatch")
+
+    def signer_of_anything(self, timestamp, raw_body, signature):
+        """The company whose Secret Token signed a body that could not be read, or None."""
+        for candidate in self._every_webhook + self._user_app:
+            if signature_matches(candidate.secret, timestamp, raw_body, signature):
+                return candidate
+        return None
+
+
 def url_validation_answer(secret, plain_token):
     """The body Zoom expects back for `endpoint.url_validation`."""
     return {"plainToken": plain_token, "encryptedToken": _hex_hmac(secret, _as_bytes(plain_token))}
@@ -83,7 +153,7 @@ def normalize_id(value):
     if isinstance(value, int):
         return str(value)
     text = str(value).strip()
-    return str(int(text)) if text.isdigit() else text
+    return (text.lstrip("0") or "0") if text.isascii() and text.isdigit() else text
 
 
 @dataclass(frozen=True)
@@ -98,9 +168,13 @@ class Envelope:
         return self.payload.get("account_id") or ""
 
     @property
+    def secret_name(self):
+        """Which Secret Token signs this event: the user-managed app signs its deauthorization notices."""
+        return "user_webhook_secret" if self.event == "app_deauthorized" else "webhook_secret"
+
+    @property
     def object(self):
-        value = self.payload.get("object")
-        return value if isinstance(value, dict) else {}
+        return self.payload.get("object") or {}
 
     @property
     def object_id(self):
@@ -112,8 +186,7 @@ class Envelope:
 
     @property
     def participant(self):
-        value = self.object.get("participant")
-        return value if isinstance(value, dict) else {}
+        return self.object.get("participant") or {}
 
     @property
     def plain_token(self):
@@ -129,36 +202,72 @@ class Envelope:
 
 
 def parse_envelope(raw_body):
-    """The delivery as Zoom sends it, or EnvelopeError saying what is wrong."""
+    """The delivery as Zoom sends it, or EnvelopeError saying what is wrong. Every slot the addon reads is
+    checked for its type and size here, so that nothing downstream meets a list where it wants a string, or
+    a key longer than an index takes."""
     try:
-        body = json.loads(_as_bytes(raw_body).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise EnvelopeError(_lt("The body is not JSON: %(error)s", error=str(error))) from error
-    if not isinstance(body, dict):
-        raise EnvelopeError(_lt("The body is not a JSON object."))
-    event = body.get("event")
-    if not isinstance(event, str) or not event:
-        raise EnvelopeError(_lt("The body names no event."))
-    payload = body.get("payload")
-    if not isinstance(payload, dict):
-        raise EnvelopeError(_lt("The body has no payload object."))
-    event_ts = body.get("event_ts")
-    if isinstance(event_ts, bool) or not isinstance(event_ts, int | str) or not str(event_ts).isdigit():
-        raise EnvelopeError(_lt("The event time (event_ts) is not a number."))
-    envelope = Envelope(event, int(event_ts), payload, body.get("download_token") or "")
-    _check_payload(envelope)
+        body = json_document(raw_body)
+        if not isinstance(body, dict):
+            raise InputError("not_an_object", _lt("The body is not a JSON object."))
+        envelope = Envelope(
+            _event_name(body.get("event")),
+            _event_ts(body.get("event_ts")),
+            _payload(body.get("payload")),
+            bounded_text(
+                body.get("download_token"), MAX_DOWNLOAD_TOKEN_CHARS, "bad_download_token", "download_token"
+            ),
+        )
+        _check_payload(envelope)
+    except InputError as error:
+        raise EnvelopeError(error.reason, error.code) from error
     return envelope
 
 
+def _payload(value):
+    if not isinstance(value, dict):
+        raise InputError("bad_payload", _lt("The body has no payload object."))
+    return value
+
+
+def _event_name(value):
+    event = bounded_text(value, MAX_EVENT_CHARS, "bad_event", "event")
+    if not event:
+        raise InputError("bad_event", _lt("The body names no event."))
+    return event
+
+
+def _event_ts(value):
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**MAX_EVENT_TS_DIGITS:
+        return value
+    seconds = ascii_digits(value, MAX_EVENT_TS_DIGITS) if isinstance(value, str) else None
+    if seconds is None:
+        raise InputError("bad_event_ts", _lt("The event time (event_ts) is not a number."))
+    return seconds
+
+
 def _check_payload(envelope):
+    payload = envelope.payload
+    account_id = bounded_text(payload.get("account_id"), MAX_ACCOUNT_CHARS, "bad_account", "account_id")
+    _check_object(bounded_dict(payload.get("object"), "bad_object", "The payload's object"))
     if envelope.is_url_validation:
-        if not isinstance(envelope.plain_token, str) or not envelope.plain_token:
-            raise EnvelopeError(_lt("The URL validation carries no plainToken."))
+        if not bounded_text(
+            payload.get("plainToken"), MAX_PLAIN_TOKEN_CHARS, "bad_plain_token", "plainToken"
+        ):
+            raise InputError("bad_plain_token", _lt("The URL validation carries no plainToken."))
         return
-    if not envelope.account_id:
-        raise EnvelopeError(_lt("The payload names no Zoom account (account_id)."))
-    if "object" in envelope.payload and not isinstance(envelope.payload["object"], dict):
-        raise EnvelopeError(_lt("The payload's object is not a JSON object."))
+    if not account_id:
+        raise InputError("bad_account", _lt("The payload names no Zoom account (account_id)."))
+
+
+def _check_object(zoom_object):
+    """The object's slots that make the dedupe key and the stored columns."""
+    bounded_id(zoom_object.get("id"), MAX_ID_CHARS, "bad_object", "object.id")
+    bounded_text(zoom_object.get("uuid"), MAX_UUID_CHARS, "bad_object", "object.uuid")
+    participant = bounded_dict(zoom_object.get("participant"), "bad_object", "object.participant")
+    bounded_text(participant.get("participant_uuid"), MAX_UUID_CHARS, "bad_object", "participant_uuid")
+    bounded_id(participant.get("user_id"), MAX_ID_CHARS, "bad_object", "participant.user_id")
+    registrant = bounded_dict(zoom_object.get("registrant"), "bad_object", "object.registrant")
+    bounded_text(registrant.get("id"), MAX_UUID_CHARS, "bad_object", "registrant.id")
 
 
 def dedupe_key(envelope):
@@ -166,8 +275,7 @@ def dedupe_key(envelope):
     event time."""
     participant = envelope.participant
     person = participant.get("participant_uuid") or normalize_id(participant.get("user_id"))
-    registrant = envelope.object.get("registrant")
-    if not person and isinstance(registrant, dict):
-        person = registrant.get("id") or ""
+    if not person:
+        person = (envelope.object.get("registrant") or {}).get("id") or ""
     subject = envelope.object_uuid or envelope.object_id
     return f"{envelope.event}|{subject}|{person}|{envelope.event_ts}"
