@@ -474,12 +474,6 @@ class TestRecordingLifecycle(SecurityCase):
         self.env.company.zoom_recording_zoom_cleanup = "after_store"
         recording = self.recorded()
         self.env["zoom.recording"]._cron_recording_lifecycle()
-        import logging
-
-        logging.getLogger(__name__).warning(
-            recording.zoom_uuid,
-            [(e.operation, e.path, e.status) for e in self.sandbox.requests.entries][-6:],
-        )
         self.assertEqual(recording.zoom_state, "trashed")
         self.assertFalse(self.in_zoom(recording), "Zoom lists it no more (it is in the account's trash)")
         self.assertTrue(recording._zoom_stored_in_odoo(), "Odoo keeps its copy")
