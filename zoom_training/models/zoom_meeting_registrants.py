@@ -59,21 +59,27 @@ class ZoomMeeting(models.Model):
             self._zoom_enqueue_registrant_sync()
         return result
 
-    def _zoom_enqueue_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY):
+    def _zoom_enqueue_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY, resume=False):
+        """`resume`: an earlier pass may have been cut off after Zoom registered people."""
         for meeting in self.filtered(lambda meeting: meeting.active and meeting.zoom_id):
-            meeting.with_delay(
+            delayed = meeting.with_delay(
                 channel="root.zoom",
                 identity_key=f"zoom-registrants-{meeting.id}",
                 eta=eta,
                 description=_("Zoom: sync registrants of %s", meeting.name),
-            )._zoom_sync_registrants()
+            )
+            if resume:
+                delayed._zoom_sync_registrants(resume=True)
+            else:
+                delayed._zoom_sync_registrants()
 
     # Job -------------------------------------------------------------------------------------------
 
-    def _zoom_sync_registrants(self, only=None):
+    def _zoom_sync_registrants(self, only=None, resume=False):
         """Registers who must be, cancels who must not, records why the others are not sent. Idempotent.
 
-        `only` (participant records) restricts what is sent to Zoom to them (the Join click).
+        `only` (participant records) restricts what is sent to Zoom to them (the Join click); `resume` reads
+        who Zoom holds first, as does a job running again (see _zoom_resumes).
         """
         self = self.sudo()
         self.ensure_one()
@@ -83,6 +89,8 @@ class ZoomMeeting(models.Model):
         if plan.is_empty():
             return True
         try:
+            if plan.additions and (resume or self._zoom_job_runs_again()):
+                self._zoom_adopt_held_registrants(plan)
             self._zoom_send_cancellations(plan)
             self._zoom_send_status(plan, plan.approvals, "approve")
             self._zoom_send_additions(plan)
@@ -98,6 +106,26 @@ class ZoomMeeting(models.Model):
         finally:  # what Zoom registered stays registered, whatever came after (a failure rolls back both)
             self._zoom_mail_links_later(plan.linked)
         return True
+
+    def _zoom_job_runs_again(self):
+        """True in a job that ran before: its earlier run was cut off (a lost database connection, a killed
+        worker, a restart) or postponed, and Zoom may hold registrants that this transaction does not know."""
+        uuid = self.env.context.get("job_uuid")
+        if not uuid:
+            return False
+        job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
+        return bool(job.retry)
+
+    def _zoom_adopt_held_registrants(self, plan):
+        """Who Zoom already holds is recorded from Zoom's own listing (a page of 300 per call), not added
+        again: each add counts against the registrant's 3 a day, and a batch call is Zoom's scarcest."""
+        held = self._zoom_held_registrants()
+        for email in [email for email in plan.additions if email in held]:
+            row = held[email]
+            plan.linked.extend(
+                self._zoom_store_registrant(plan, dict(row, registrant_id=row["id"], email=email))
+            )
+            plan.progress = True
 
     def _zoom_accepts_registrants(self):
         if not (self.active and self.zoom_id) or self.sync_state == "deleted":
