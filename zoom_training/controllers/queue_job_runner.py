@@ -8,6 +8,7 @@ what Zoom holds. A worker killed in the middle (limit_time_real, limit_memory_ha
 """
 
 import logging
+import time
 
 from psycopg2 import InterfaceError, OperationalError
 
@@ -15,6 +16,11 @@ from odoo.addons.queue_job.controllers.main import RunJobController
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..utils.db_faults import connection_lost, reconnect_delay
+
+STARTED = "started"
+# A PostgreSQL restart or failover takes seconds: the worker keeps trying to put its job back in the queue for
+# this long, rather than leave it `started` until the runner's next pass (up to a minute later).
+REQUEUE_PATIENCE_SECONDS = 30
 
 _logger = logging.getLogger(__name__)
 ZOOM_MODEL_PREFIX = "zoom."  # the meetings' pushes and registrant syncs, the webhook drain
@@ -41,10 +47,38 @@ class ZoomRunJobController(RunJobController):
         except (OperationalError, InterfaceError) as error:
             if not (cls._zoom_job(job) and connection_lost(error)):
                 raise
-            # The job's outcome is stored on a cursor of its own (or, the database being away, the job stays
-            # `started` and the runner requeues it): only the dead cursor's rollback failed.
-            _logger.info("%s: its lost connection could not be rolled back (%s)", job, error)
+            # queue_job stores the postponed job on a new cursor, then rolls the dead one back: either failed
+            _logger.info("%s: its connection is lost (%s); putting it back in the queue", job, error)
+            cls._zoom_postpone_patiently(job, error)
             return None
+
+    @classmethod
+    def _zoom_postpone_patiently(cls, job, error):
+        """The job back to `pending` once the database answers again, unless that is done already (by
+        queue_job, or by its runner after a restart)."""
+        deadline = time.monotonic() + REQUEUE_PATIENCE_SECONDS
+        while True:
+            try:
+                job.env.clear()
+                with job.in_temporary_env():
+                    stored = job.db_record()
+                    if stored.state == STARTED and cls._zoom_same_run(stored, job):
+                        job.postpone(
+                            result=f"Database connection lost: {error}", seconds=reconnect_delay(job.retry)
+                        )
+                        job.set_pending(reset_retry=False)
+                        job.store()
+                return
+            except (OperationalError, InterfaceError) as retry_error:
+                if not connection_lost(retry_error) or time.monotonic() > deadline:
+                    _logger.warning("%s stays started: queue_job's runner will requeue it", job)
+                    return
+                time.sleep(1)
+
+    @staticmethod
+    def _zoom_same_run(stored, job):
+        """The stored job is still this run's (not started again by another worker since)."""
+        return stored.date_started.replace(microsecond=0) == job.date_started.replace(microsecond=0)
 
     @staticmethod
     def _zoom_job(job):

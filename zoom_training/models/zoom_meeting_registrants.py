@@ -393,7 +393,7 @@ class ZoomMeeting(models.Model):
         seconds = (error.retry_after if isinstance(error, ZoomRateLimited) else None) or DEFAULT_RETRY_SECONDS
         if not plan.progress:
             raise RetryableJobError(zoom_plain(self.env, error.plain), seconds=seconds)
-        self._zoom_enqueue_registrant_sync(eta=int(seconds))
+        self._zoom_enqueue_registrant_sync(eta=int(seconds), resume=True)  # an answer may have been lost
         return False
 
     def _zoom_note_registrant_error(self, plan, reason, state=None, until=False):
