@@ -79,7 +79,7 @@ class ZoomMeeting(models.Model):
         """Registers who must be, cancels who must not, records why the others are not sent. Idempotent.
 
         `only` (participant records) restricts what is sent to Zoom to them (the Join click); `resume` reads
-        who Zoom holds first, as does a job running again (see _zoom_resumes).
+        who Zoom holds first, as does a job after an unfinished pass (see _zoom_after_unfinished_pass).
         """
         self = self.sudo()
         self.ensure_one()
@@ -89,7 +89,7 @@ class ZoomMeeting(models.Model):
         if plan.is_empty():
             return True
         try:
-            if plan.additions and (resume or self._zoom_job_runs_again()):
+            if plan.additions and (resume or self._zoom_after_unfinished_pass()):
                 self._zoom_adopt_held_registrants(plan)
             self._zoom_send_cancellations(plan)
             self._zoom_send_status(plan, plan.approvals, "approve")
@@ -107,14 +107,24 @@ class ZoomMeeting(models.Model):
             self._zoom_mail_links_later(plan.linked)
         return True
 
-    def _zoom_job_runs_again(self):
-        """True in a job that ran before: its earlier run was cut off (a lost database connection, a killed
-        worker, a restart) or postponed, and Zoom may hold registrants that this transaction does not know."""
+    def _zoom_after_unfinished_pass(self):
+        """True in a job when a registrant pass of this meeting ran and did not finish: this job's own
+        earlier run or another job's, cut off (a lost database connection, a killed worker, a restart) or
+        put off. Zoom may hold registrants that this transaction does not know."""
         uuid = self.env.context.get("job_uuid")
         if not uuid:
             return False
-        job = self.env["queue.job"].sudo().search([("uuid", "=", uuid)], limit=1)
-        return bool(job.retry)
+        unfinished = [
+            ("identity_key", "=", f"zoom-registrants-{self.id}"),
+            "|",
+            "&",
+            ("state", "in", ("pending", "enqueued", "started", "failed")),
+            ("retry", ">", 0),
+            "&",
+            ("state", "=", "started"),
+            ("uuid", "!=", uuid),
+        ]
+        return bool(self.env["queue.job"].sudo().search_count(unfinished, limit=1))
 
     def _zoom_adopt_held_registrants(self, plan):
         """Who Zoom already holds is recorded from Zoom's own listing (a page of 300 per call), not added
