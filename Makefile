@@ -19,7 +19,7 @@ bench:
 	@bash bench/run.sh
 
 chaos:
-	@bash bench/chaos.sh
+	@BENCH_MAIN=bench/chaos.py bash bench/run.sh
 
 screenshots:
 	@bash scripts/screenshots.sh

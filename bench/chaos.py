@@ -4,15 +4,16 @@ A real prefork Odoo (2 HTTP workers, a cron worker, queue_job's runner), the Zoo
 and PostgreSQL, all on 127.0.0.1 (bench/stack.py). For each fault, a new webinar training gets 600 confirmed
 registrations at once; once a fifth of them are in Zoom the fault strikes, signed webhooks are delivered
 while it lasts (each retried until Odoo answers 200, as Zoom retries), and the run waits for Odoo to
-converge. Faults: kill -9 of the whole server then a restart; every PostgreSQL connection of the database
-cut (pg_terminate_backend); PostgreSQL restarted (CHAOS_PG_RESTART, a command; empty to skip: it cuts every
-database of the cluster); the sandbox frozen (SIGSTOP: calls hang until they time out) for 2 minutes.
+converge. Faults: kill -9 of the whole server then a restart; kill -9 of the worker running the sync (as
+limit_time_real does); every PostgreSQL connection of the database cut (pg_terminate_backend); PostgreSQL
+restarted (CHAOS_PG_RESTART, a command: it cuts every database of the cluster, leave it out of CHAOS_FAULTS
+where others use them); the sandbox frozen (SIGSTOP: calls hang until they time out) for 2 minutes.
 
 Printed per fault: trainees synced / total, trainees in Zoom exactly once, Odoo's links equal to Zoom's,
 jobs failed, Zoom's batch calls against the bound (ceil(600/30) = 20) and all Zoom calls, the seconds from
 the fault's end to the last trainee synced, and the webhooks delivered during the fault that Odoo stored.
 
-Environment: CHAOS_FAULTS (kill9,pg_terminate,pg_restart,sandbox_down), CHAOS_TRAINEES (600),
+Environment: CHAOS_FAULTS (kill9,worker_kill,pg_terminate,pg_restart,sandbox_down), CHAOS_TRAINEES (600),
 CHAOS_SANDBOX_DOWN (120 s), CHAOS_CONVERGE_TIMEOUT (600 s), and bench/stack.py's BENCH_* settings (the
 database is zt_chaos, Odoo on 8669, the sandbox on 8691 unless set).
 """
@@ -144,13 +145,24 @@ class Faults:
         time.sleep(3)
         self.stack.restart_odoo()
 
+    def worker_kill(self):
+        """kill -9 of the HTTP worker running the sync job, as limit_time_real or limit_memory_hard do: the
+        server and queue_job's runner live on."""
+        holders = (
+            "SELECT DISTINCT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.relation = 'queue_job_lock'::regclass AND a.pid <> pg_backend_pid()"
+        )
+        for name in self.stack.psql(holders, database=self.s.db):
+            if name.startswith("odoo-"):
+                os.kill(int(name.removeprefix("odoo-")), signal.SIGKILL)
+
     def pg_terminate(self):
         sql = (
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             f"WHERE datname = '{self.s.db}' AND pid <> pg_backend_pid()"
         )
         for _round in range(2):  # the second catches connections opened again in between
-            self.stack._psql(sql)
+            self.stack.psql(sql)
             time.sleep(1)
 
     def pg_restart(self):
@@ -308,7 +320,7 @@ def report(rows):
 def main():
     settings = Settings()
     n = int(env("CHAOS_TRAINEES", "600"))
-    faults = env("CHAOS_FAULTS", "kill9,pg_terminate,pg_restart,sandbox_down").split(",")
+    faults = env("CHAOS_FAULTS", "kill9,worker_kill,pg_terminate,pg_restart,sandbox_down").split(",")
     rows = []
     with Stack(settings) as stack:
         odoo = Patient(settings)

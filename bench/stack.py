@@ -143,13 +143,15 @@ channels = root:2,root.zoom:1
         command = [PY, f"{self.s.odoo_src}/odoo-bin", "-c", str(self.conf), *args]
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, **kwargs)
 
-    def _psql(self, sql):
+    def psql(self, sql, database="postgres"):
+        """The rows of `sql` as PostgreSQL's administrator, as lines of text."""
         admin = os.environ.get("PGADMIN", "postgres")
-        command = ["psql", "-h", self.s.pghost, "-p", self.s.pgport, "-U", admin, "-d", "postgres", "-qtA"]
-        subprocess.run([*command, "-c", sql], check=True, capture_output=True)
+        command = ["psql", "-h", self.s.pghost, "-p", self.s.pgport, "-U", admin, "-d", database, "-qtA"]
+        result = subprocess.run([*command, "-c", sql], check=True, capture_output=True, text=True)
+        return result.stdout.split()
 
     def _drop_db(self):
-        self._psql(f'drop database if exists "{self.s.db}" with (force)')
+        self.psql(f'drop database if exists "{self.s.db}" with (force)')
 
     def _create_db(self):
         say(f"creating the database {self.s.db} with zoom_training (no demo data)")

@@ -36,9 +36,7 @@ class ZoomRunJobController(RunJobController):
             if not cls._zoom_runs_again(job, error):
                 raise
             _logger.warning("%s lost its database connection (%s): it runs again", job, error)
-            raise RetryableJobError(
-                f"Database connection lost: {error}".strip(), seconds=reconnect_delay(job.retry)
-            ) from error
+            raise RetryableJobError(_lost(error), seconds=reconnect_delay(job.retry)) from error
 
     @classmethod
     def _runjob(cls, env, job):
@@ -47,9 +45,10 @@ class ZoomRunJobController(RunJobController):
         except (OperationalError, InterfaceError) as error:
             if not (cls._zoom_job(job) and connection_lost(error)):
                 raise
-            # queue_job stores the postponed job on a new cursor, then rolls the dead one back: either failed
-            _logger.info("%s: its connection is lost (%s); putting it back in the queue", job, error)
-            cls._zoom_postpone_patiently(job, error)
+            # queue_job stores the job's outcome on a new cursor, then rolls the dead one back: either failed
+            if cls._zoom_runs_again(job, error):
+                _logger.info("%s: its connection is lost (%s); putting it back in the queue", job, error)
+                cls._zoom_postpone_patiently(job, error)
             return None
 
     @classmethod
@@ -63,9 +62,7 @@ class ZoomRunJobController(RunJobController):
                 with job.in_temporary_env():
                     stored = job.db_record()
                     if stored.state == STARTED and cls._zoom_same_run(stored, job):
-                        job.postpone(
-                            result=f"Database connection lost: {error}", seconds=reconnect_delay(job.retry)
-                        )
+                        job.postpone(result=_lost(error), seconds=reconnect_delay(job.retry))
                         job.set_pending(reset_retry=False)
                         job.store()
                 return
@@ -89,3 +86,7 @@ class ZoomRunJobController(RunJobController):
         """The addon's jobs, while they have runs left; the last one is marked failed as usual."""
         has_runs_left = not job.max_retries or job.retry < job.max_retries
         return cls._zoom_job(job) and connection_lost(error) and has_runs_left
+
+
+def _lost(error):
+    return f"Database connection lost: {error}"
