@@ -21,6 +21,7 @@ database is zt_chaos, Odoo on 8669, the sandbox on 8691 unless set).
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -147,14 +148,16 @@ class Faults:
 
     def worker_kill(self):
         """kill -9 of the HTTP worker running the sync job, as limit_time_real or limit_memory_hard do: the
-        server and queue_job's runner live on."""
+        server and queue_job's runner live on. The worker is the process at the other end of the database
+        connection that holds the job's lock (application_name names the master: workers inherit it)."""
         holders = (
-            "SELECT DISTINCT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "SELECT DISTINCT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.relation = 'queue_job_lock'::regclass AND a.pid <> pg_backend_pid()"
         )
-        for name in self.stack.psql(holders, database=self.s.db):
-            if name.startswith("odoo-"):
-                os.kill(int(name.removeprefix("odoo-")), signal.SIGKILL)
+        for port in self.stack.psql(holders, database=self.s.db):
+            pid = process_on_port(int(port))
+            if pid and pid != self.stack.odoo.pid:
+                os.kill(pid, signal.SIGKILL)
 
     def pg_terminate(self):
         sql = (
@@ -174,6 +177,15 @@ class Faults:
             time.sleep(float(env("CHAOS_SANDBOX_DOWN", "120")))
         finally:
             self.stack.sandbox.send_signal(signal.SIGCONT)
+
+
+def process_on_port(port):
+    """The local process whose TCP socket has this local port (ss), or None."""
+    listing = subprocess.run(
+        ["ss", "-Htnp", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    found = re.search(r"pid=(\d+)", listing)
+    return int(found.group(1)) if found else None
 
 
 def in_zoom(sandbox, zoom_id):
@@ -269,7 +281,19 @@ def measure(odoo, sandbox, event_id, zoom_id, n, first_job, hooks, label):
     )
     failed = odoo.call("queue.job", "search_count", [("id", ">", first_job), ("state", "=", "failed")])
     stored = odoo.call("zoom.webhook.event", "search_count", [("object_uuid", "=", f"chaos-{label}==")])
+    jobs = odoo.call(
+        "queue.job",
+        "search_read",
+        [("id", ">", first_job)],
+        ["uuid", "method_name", "state", "retry", "date_created", "date_started", "date_done", "kwargs"],
+        order="id",
+    )
     return {
+        "jobs": [dict(job, uuid=job["uuid"][:8], kwargs=str(job["kwargs"])) for job in jobs],
+        "batch_log": [
+            (entry["at"], entry["status"], len((entry["request_json"] or {}).get("registrants", [])))
+            for entry in batches
+        ],
         "n": n,
         "synced": sum(1 for row in links.values() if row["zoom_sync_state"] == "synced"),
         "in_zoom_once": sum(1 for email in links if len(held.get(email, [])) == 1),

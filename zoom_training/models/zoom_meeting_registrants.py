@@ -85,6 +85,10 @@ class ZoomMeeting(models.Model):
         self.ensure_one()
         if not self._zoom_accepts_registrants():
             return False
+        if only is None and not self.env.context.get("job_uuid") and self._zoom_registrant_job_live():
+            # called outside the queue (the reconciliation): one pass at a time, after the live one
+            self._zoom_enqueue_registrant_sync(eta=None, resume=True)
+            return False
         plan = self._zoom_registrant_plan(only)
         if plan.is_empty():
             return True
@@ -108,12 +112,10 @@ class ZoomMeeting(models.Model):
         return True
 
     def _zoom_after_unfinished_pass(self):
-        """True in a job when a registrant pass of this meeting ran and did not finish: this job's own
-        earlier run or another job's, cut off (a lost database connection, a killed worker, a restart) or
-        put off. Zoom may hold registrants that this transaction does not know."""
-        uuid = self.env.context.get("job_uuid")
-        if not uuid:
-            return False
+        """True when a registrant pass of this meeting ran and did not finish: this job's own earlier run or
+        another job's, cut off (a lost database connection, a killed worker, a restart) or put off. Zoom
+        may hold registrants that this transaction does not know."""
+        uuid = self.env.context.get("job_uuid") or ""
         unfinished = [
             ("identity_key", "=", f"zoom-registrants-{self.id}"),
             "|",
@@ -125,6 +127,13 @@ class ZoomMeeting(models.Model):
             ("uuid", "!=", uuid),
         ]
         return bool(self.env["queue.job"].sudo().search_count(unfinished, limit=1))
+
+    def _zoom_registrant_job_live(self):
+        live = [
+            ("identity_key", "=", f"zoom-registrants-{self.id}"),
+            ("state", "in", ("pending", "enqueued", "started")),
+        ]
+        return bool(self.env["queue.job"].sudo().search_count(live, limit=1))
 
     def _zoom_adopt_held_registrants(self, plan):
         """Who Zoom already holds is recorded from Zoom's own listing (a page of 300 per call), not added
@@ -487,7 +496,7 @@ class ZoomMeeting(models.Model):
 
     @api.model
     def _cron_zoom_registrant_catch_up(self):
-        """Anything left waiting (an outage, a quota that has reset) is synced again."""
+        """Anything left waiting (an outage, a quota that has reset, a sync that gave up) is synced again."""
         meetings = self.sudo().search([("active", "=", True), ("zoom_id", "!=", False)])
         meetings.filtered(
             lambda meeting: meeting._zoom_accepts_registrants() and meeting._zoom_has_participants_due()
@@ -500,7 +509,7 @@ class ZoomMeeting(models.Model):
             Participant = self.env[model].sudo()
             domain = [
                 *Participant._zoom_participant_domain(self),
-                ("zoom_sync_state", "in", ("to_sync", "cancel_pending", "held", "quota")),
+                ("zoom_sync_state", "in", ("to_sync", "cancel_pending", "held", "quota", "error")),
                 "|",
                 ("zoom_quota_until", "=", False),
                 ("zoom_quota_until", "<=", now),

@@ -233,9 +233,31 @@ class TestStrandedRecords(JobRunnerCase):
         warnings = meeting.activity_ids.filtered(lambda activity: activity.user_id == self.zoom_admin)
         self.assertEqual(len(warnings), 1)
         self.assertIn("Zoom could not be reached", warnings.note)
-        self.assertFalse(self.registrant_jobs(meeting), "a job that gave up was started again by itself")
+        self.assertFalse(self.registrant_jobs(meeting), "a job that gave up was started again at once")
         registrations[0].action_zoom_sync_registrant()
         self.assertEqual(registrations[0].zoom_sync_state, "to_sync")
+        self.assertEqual(len(self.registrant_jobs(meeting)), 1)
+
+    def test_the_hourly_catch_up_tries_a_sync_that_gave_up_again(self):
+        training = self.zoom_training("Zoom down for hours")
+        meeting = training.zoom_meeting_id
+        registrations = self.register(training, 2, prefix="hours")
+        self.registrant_jobs(meeting).write({"state": "failed", "retry": 5, "exc_message": "Zoom: 503"})
+        self.env["zoom.meeting"]._cron_zoom_pick_up_stranded()
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"error"})
+        self.env["zoom.meeting"]._cron_zoom_registrant_catch_up()
+        job = self.registrant_jobs(meeting)
+        self.assertEqual(len(job), 1)
+        Job.load(self.env, job.uuid).perform()
+        self.assertEqual(set(registrations.mapped("zoom_sync_state")), {"synced"})
+
+    def test_a_pass_outside_the_queue_waits_for_the_live_job_instead_of_adding_at_the_same_time(self):
+        training = self.zoom_training("Reconciled during a sync")
+        meeting = training.zoom_meeting_id
+        self.register(training, 3, prefix="twice")
+        self.sandbox.requests.clear()
+        self.assertFalse(meeting._zoom_sync_registrants(), "the reconciliation's pass ran beside the job")
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 0)
         self.assertEqual(len(self.registrant_jobs(meeting)), 1)
 
     def test_a_meeting_whose_push_vanished_is_pushed_again(self):
