@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import psycopg2
+import requests
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import new_test_user, tagged
@@ -259,6 +260,21 @@ class TestStrandedRecords(JobRunnerCase):
         self.assertFalse(meeting._zoom_sync_registrants(), "the reconciliation's pass ran beside the job")
         self.assertEqual(self.zoom_calls("addBatchRegistrants"), 0)
         self.assertEqual(len(self.registrant_jobs(meeting)), 1)
+
+    def test_the_reconciliation_leaves_alone_whom_a_sync_under_way_has_added_to_zoom(self):
+        training = self.zoom_training("Reconciled mid-sync")
+        registrations = self.register(training, 3, prefix="inflight")  # their job is queued
+        body = {
+            "auto_approve": True,
+            "registrants": [{"email": r.email, "first_name": "T"} for r in registrations],
+        }
+        path = f"/meetings/{training.zoom_meeting_id.zoom_id}/batch_registrants"
+        headers = {"Authorization": f"Bearer {self.sandbox.issue_token()}"}
+        requests.post(self.sandbox.api_base + path, json=body, headers=headers, timeout=10).raise_for_status()
+        self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
+        self.assertEqual(
+            len(self.zoom_registrants(training, "approved")), 3, "the sync's registrants cancelled"
+        )
 
     def test_a_meeting_whose_push_vanished_is_pushed_again(self):
         training = self.zoom_training("Push vanished")
