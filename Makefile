@@ -1,6 +1,6 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test fuzz bench screenshots mutate setup lint clean help package-check
+.PHONY: run test fuzz bench chaos screenshots mutate setup lint clean help package-check
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
@@ -10,6 +10,7 @@ help:
 	@echo "make package-check  build the wheel, pip install it with Odoo into a fresh virtualenv, odoo -i zoom_training"
 	@echo "make mutate mutation testing of utils/ with mutmut (not part of make test); the score per file"
 	@echo "make bench  the benchmarks against the Zoom sandbox and Odoo with 13 workers (tables, bench/results/)"
+	@echo "make chaos  kill -9, cut database connections, restart PostgreSQL, Zoom down: 600 trainees still synced"
 
 run:
 	@bash scripts/run.sh
@@ -25,6 +26,9 @@ bench:
 
 package-check:
 	@bash scripts/check_package_in_odoo.sh
+
+chaos:
+	@BENCH_MAIN=bench/chaos.py bash bench/run.sh
 
 screenshots:
 	@bash scripts/screenshots.sh

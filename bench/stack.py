@@ -36,6 +36,7 @@ class Settings:
         # Odoo's prefork server listens with a backlog of 8 connections per worker: 13 hold the burst of 100
         # simultaneous deliveries (with fewer, the kernel drops the surplus SYNs and they come 1 s later).
         self.workers = int(env("BENCH_WORKERS", "13"))
+        self.cron_threads = int(env("BENCH_CRON_THREADS", "0"))
         self.odoo_src = env("ODOO_SRC", "/opt/odoo-18.0")
         self.pghost, self.pgport = env("PGHOST", "127.0.0.1"), env("PGPORT", "5432")
         self.db_user = env("ODOO_DB_USER", "odoo")
@@ -82,6 +83,7 @@ class Stack:
         self.s = settings
         self.processes = []
         self.conf = settings.run_dir / "odoo.conf"
+        self.odoo = self.sandbox = None
 
     def __enter__(self):
         self.s.run_dir.mkdir(parents=True, exist_ok=True)
@@ -124,7 +126,7 @@ http_interface = 127.0.0.1
 http_port = {s.odoo_port}
 gevent_port = {urlsplit(s.gevent_url).port}
 workers = {s.workers}
-max_cron_threads = 0
+max_cron_threads = {s.cron_threads}
 server_wide_modules = base,web,queue_job,zoom_training
 logfile = {s.run_dir}/odoo.log
 admin_passwd = {secrets.token_urlsafe(16)}
@@ -141,13 +143,15 @@ channels = root:2,root.zoom:1
         command = [PY, f"{self.s.odoo_src}/odoo-bin", "-c", str(self.conf), *args]
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, **kwargs)
 
-    def _psql(self, sql):
+    def psql(self, sql, database="postgres"):
+        """The rows of `sql` as PostgreSQL's administrator, as lines of text."""
         admin = os.environ.get("PGADMIN", "postgres")
-        command = ["psql", "-h", self.s.pghost, "-p", self.s.pgport, "-U", admin, "-d", "postgres", "-qtA"]
-        subprocess.run([*command, "-c", sql], check=True, capture_output=True)
+        command = ["psql", "-h", self.s.pghost, "-p", self.s.pgport, "-U", admin, "-d", database, "-qtA"]
+        result = subprocess.run([*command, "-c", sql], check=True, capture_output=True, text=True)
+        return result.stdout.split()
 
     def _drop_db(self):
-        self._psql(f'drop database if exists "{self.s.db}" with (force)')
+        self.psql(f'drop database if exists "{self.s.db}" with (force)')
 
     def _create_db(self):
         say(f"creating the database {self.s.db} with zoom_training (no demo data)")
@@ -170,7 +174,8 @@ channels = root:2,root.zoom:1
             "--plan",
             s.plan,
         ]
-        self.processes.append(subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        self.sandbox = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(self.sandbox)
         wait_for(lambda: _answers(f"{s.sandbox_url}/_sandbox/state"), 30, "the Zoom sandbox")
 
     def _configure_company(self):
@@ -193,8 +198,18 @@ channels = root:2,root.zoom:1
 
     def _start_odoo(self):
         say(f"starting Odoo on {self.s.odoo_url} ({self.s.workers} workers, queue_job root:2,root.zoom:1)")
-        self.processes.append(self._odoo())
+        # a session of its own: the server, its workers and queue_job's runner can be killed together
+        self.odoo = self._odoo(start_new_session=True)
+        self.processes.append(self.odoo)
         wait_for(lambda: _answers(f"{self.s.odoo_url}/web/login"), 90, "Odoo")
+
+    def kill_odoo(self):
+        """kill -9 of the whole server: master, HTTP and cron workers, queue_job's runner."""
+        os.killpg(self.odoo.pid, signal.SIGKILL)
+        self.odoo.wait(timeout=30)
+
+    def restart_odoo(self):
+        self._start_odoo()
 
 
 def say(text):

@@ -1,1 +1,1 @@
-from . import join, user_oauth, webhook, webhook_fast_path
+from . import join, queue_job_runner, user_oauth, webhook, webhook_fast_path

@@ -23,6 +23,7 @@ from . import event_registration
 from . import calendar_attendee
 from . import zoom_reconciliation
 from . import zoom_meeting_registrants
+from . import zoom_meeting_stranded
 from . import zoom_reconciliation_registrants
 from . import zoom_reconciliation_after
 from . import zoom_user_token

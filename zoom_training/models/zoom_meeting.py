@@ -452,9 +452,10 @@ class ZoomMeeting(models.Model):
         _logger.info("Zoom sync of %s %s failed: %s", self.res_model, self.res_id, reason)
 
     def _zoom_notify_administrators(self, summary, note):
-        """One open activity per administrator and summary: a failure repeated does not pile them up."""
-        zoom_managers = self.env.ref("zoom_training.group_zoom_manager")
-        administrators = zoom_managers.users.filtered(lambda user: not user.share)
+        """One open activity per Zoom administrator and summary: a failure repeated does not pile them up."""
+        administrators = self.env.ref("zoom_training.group_zoom_manager").users.filtered(
+            lambda user: not user.share
+        )
         for meeting in self.sudo():
             for admin in administrators.filtered(lambda user, m=meeting: m.company_id in user.company_ids):
                 open_ones = meeting.activity_ids.filtered(
@@ -464,22 +465,6 @@ class ZoomMeeting(models.Model):
                     meeting.activity_schedule(
                         "mail.mail_activity_data_warning", summary=summary, note=note, user_id=admin.id
                     )
-
-    @api.model
-    def _cron_show_failed_jobs(self):
-        """Jobs queue_job gave up on: the meeting says so, administrators are told, *Sync now* retries."""
-        failed = (
-            self.env["queue.job"].sudo().search([("model_name", "=", self._name), ("state", "=", "failed")])
-        )
-        for job in failed:
-            # A failed job rolled back its own writes: its meeting still says "being synced".
-            stuck = job.records.exists().filtered(lambda meeting: meeting.sync_state == "pending")
-            reason = _(
-                "Zoom sync gave up after %(retries)s tries: %(error)s",
-                retries=job.retry,
-                error=job.exc_message or job.exc_name or "",
-            )
-            stuck._zoom_show_failure(reason)
 
     # Actions ---------------------------------------------------------------------------------------
 

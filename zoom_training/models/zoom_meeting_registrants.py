@@ -57,30 +57,42 @@ class ZoomMeeting(models.Model):
             self._zoom_enqueue_registrant_sync()
         return result
 
-    def _zoom_enqueue_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY):
+    def _zoom_enqueue_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY, resume=False):
+        """`resume`: an earlier pass may have been cut off after Zoom registered people."""
         for meeting in self.filtered(lambda meeting: meeting.active and meeting.zoom_id):
-            meeting.with_delay(
+            delayed = meeting.with_delay(
                 channel="root.zoom",
                 identity_key=f"zoom-registrants-{meeting.id}",
                 eta=eta,
                 description=_("Zoom: sync registrants of %s", meeting.name),
-            )._zoom_sync_registrants()
+            )
+            if resume:
+                delayed._zoom_sync_registrants(resume=True)
+            else:
+                delayed._zoom_sync_registrants()
 
     # Job -------------------------------------------------------------------------------------------
 
-    def _zoom_sync_registrants(self, only=None):
+    def _zoom_sync_registrants(self, only=None, resume=False):
         """Registers who must be, cancels who must not, records why the others are not sent. Idempotent.
 
-        `only` (participant records) restricts what is sent to Zoom to them (the Join click).
+        `only` (participant records) restricts what is sent to Zoom to them (the Join click); `resume` reads
+        who Zoom holds first, as does a job after an unfinished pass (see _zoom_after_unfinished_pass).
         """
         self = self.sudo()
         self.ensure_one()
         if not self._zoom_accepts_registrants():
             return False
+        if only is None and not self.env.context.get("job_uuid") and self._zoom_registrant_job_live():
+            # called outside the queue (the reconciliation): one pass at a time, after the live one
+            self._zoom_enqueue_registrant_sync(eta=None, resume=True)
+            return False
         plan = self._zoom_registrant_plan(only)
         if plan.is_empty():
             return True
         try:
+            if plan.additions and (resume or self._zoom_after_unfinished_pass()):
+                self._zoom_adopt_held_registrants(plan)
             self._zoom_send_cancellations(plan)
             self._zoom_send_status(plan, plan.approvals, "approve")
             self._zoom_send_additions(plan)
@@ -96,6 +108,41 @@ class ZoomMeeting(models.Model):
         finally:  # what Zoom registered stays registered, whatever came after (a failure rolls back both)
             self._zoom_mail_links_later(plan.linked)
         return True
+
+    def _zoom_after_unfinished_pass(self):
+        """True when a registrant pass of this meeting ran and did not finish: this job's own earlier run or
+        another job's, cut off (a lost database connection, a killed worker, a restart) or put off. Zoom
+        may hold registrants that this transaction does not know."""
+        uuid = self.env.context.get("job_uuid") or ""
+        unfinished = [
+            ("identity_key", "=", f"zoom-registrants-{self.id}"),
+            "|",
+            "&",
+            ("state", "in", ("pending", "enqueued", "started", "failed")),
+            ("retry", ">", 0),
+            "&",
+            ("state", "=", "started"),
+            ("uuid", "!=", uuid),
+        ]
+        return bool(self.env["queue.job"].sudo().search_count(unfinished, limit=1))
+
+    def _zoom_registrant_job_live(self):
+        live = [
+            ("identity_key", "=", f"zoom-registrants-{self.id}"),
+            ("state", "in", ("pending", "enqueued", "started")),
+        ]
+        return bool(self.env["queue.job"].sudo().search_count(live, limit=1))
+
+    def _zoom_adopt_held_registrants(self, plan):
+        """Who Zoom already holds is recorded from Zoom's own listing (a page of 300 per call), not added
+        again: each add counts against the registrant's 3 a day, and a batch call is Zoom's scarcest."""
+        held = self._zoom_held_registrants()
+        for email in [email for email in plan.additions if email in held]:
+            row = held[email]
+            plan.linked.extend(
+                self._zoom_store_registrant(plan, dict(row, registrant_id=row["id"], email=email))
+            )
+            plan.progress = True
 
     def _zoom_accepts_registrants(self):
         if not (self.active and self.zoom_id) or self.sync_state == "deleted":
@@ -365,7 +412,7 @@ class ZoomMeeting(models.Model):
         seconds = (error.retry_after if isinstance(error, ZoomRateLimited) else None) or DEFAULT_RETRY_SECONDS
         if not plan.progress:
             raise RetryableJobError(zoom_plain(self.env, error.plain), seconds=seconds)
-        self._zoom_enqueue_registrant_sync(eta=int(seconds))
+        self._zoom_enqueue_registrant_sync(eta=int(seconds), resume=True)  # an answer may have been lost
         return False
 
     def _zoom_note_registrant_error(self, plan, reason, state=None, until=False):
@@ -464,7 +511,7 @@ class ZoomMeeting(models.Model):
 
     @api.model
     def _cron_zoom_registrant_catch_up(self):
-        """Anything left waiting (an outage, a quota that has reset) is synced again."""
+        """Anything left waiting (an outage, a quota that has reset, a sync that gave up) is synced again."""
         meetings = self.sudo().search([("active", "=", True), ("zoom_id", "!=", False)])
         meetings.filtered(
             lambda meeting: meeting._zoom_accepts_registrants() and meeting._zoom_has_participants_due()
@@ -477,7 +524,7 @@ class ZoomMeeting(models.Model):
             Participant = self.env[model].sudo()
             domain = [
                 *Participant._zoom_participant_domain(self),
-                ("zoom_sync_state", "in", ("to_sync", "cancel_pending", "held", "quota")),
+                ("zoom_sync_state", "in", ("to_sync", "cancel_pending", "held", "quota", "error")),
                 "|",
                 ("zoom_quota_until", "=", False),
                 ("zoom_quota_until", "<=", now),

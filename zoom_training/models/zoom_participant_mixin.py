@@ -14,6 +14,7 @@ PARTICIPANT_STATES = [
     ("flagged", "Not sent: check the data"),
     ("held", "Waiting for access requirements"),
     ("quota", "Waiting for Zoom quota"),
+    ("error", "Sync failed: see the note"),
     ("none", "Not registered in Zoom"),
 ]
 JOIN_OPENS_MINUTES = 30  # the Join button opens this long before the session starts

@@ -23,6 +23,10 @@ class ZoomReconciliation(models.Model):
         return result
 
     def _reconcile_registrants(self, meeting):
+        if meeting._zoom_registrant_job_live():
+            # a sync under way: Zoom holds people it has added and Odoo not recorded yet, they are no strays
+            _logger.info("Registrants of Zoom meeting %s left to the sync under way", meeting.id)
+            return None
         try:
             meeting._zoom_sync_registrants()  # Odoo's own pending work first: it is not drift
             held = meeting._zoom_held_registrants()

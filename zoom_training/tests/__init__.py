@@ -2,6 +2,7 @@ from . import (
     test_accessibility,
     test_circuit_breaker,
     test_connection,
+    test_database_faults,
     test_demo_data,
     test_failures,
     test_fault_injection,

@@ -81,8 +81,7 @@ class TestFaultInjection(SettlingJobs, ZoomMeetingCase):
         self.assertEqual(len([m for m in self.sandbox.meetings() if m.topic == "Storm training"]), 1)
 
 
-@tagged("post_install", "-at_install")
-class TestRegistrantFaults(SettlingJobs, ZoomRegistrantCase):
+class ZoomAgreement:
     def assert_zoom_agrees(self, training):
         """Zoom's approved registrants are Odoo's registered ones, each once, with the same ids."""
         approved = self.zoom_registrants(training, "approved")
@@ -94,6 +93,9 @@ class TestRegistrantFaults(SettlingJobs, ZoomRegistrantCase):
         for registration in registered:
             self.assertEqual(ids[registration.email], registration.zoom_registrant_id)
 
+
+@tagged("post_install", "-at_install")
+class TestRegistrantFaults(ZoomAgreement, SettlingJobs, ZoomRegistrantCase):
     def test_a_token_revoked_in_the_middle_of_a_batch_loses_nobody(self):
         training = self.zoom_training("Token revoked mid-batch", kind="webinar")
         self.sandbox.faults.revoke_tokens(operation="addBatchWebinarRegistrants", after=3)
