@@ -213,7 +213,10 @@ def test_dedupe_key_is_the_same_for_int_and_string_ids_and_differs_per_person_an
     "raw, sentence",
     [
         (b"[1, 2]", "The body is not a JSON object."),
-        (b'{"event": 7, "event_ts": 1, "payload": {"account_id": "A"}}', "The body names no event."),
+        (
+            b'{"event": 7, "event_ts": 1, "payload": {"account_id": "A"}}',
+            "event is not a text of at most 128 characters.",
+        ),
         (b'{"event": "", "event_ts": 1, "payload": {"account_id": "A"}}', "The body names no event."),
         (b'{"event": "meeting.started", "event_ts": 1}', "The body has no payload object."),
         (
@@ -230,7 +233,7 @@ def test_dedupe_key_is_the_same_for_int_and_string_ids_and_differs_per_person_an
         ),
         (
             b'{"event": "endpoint.url_validation", "event_ts": 1, "payload": {"plainToken": 5}}',
-            "The URL validation carries no plainToken.",
+            "plainToken is not a text of at most 256 characters.",
         ),
     ],
 )
