@@ -24,7 +24,7 @@ class TestForgetInZoom(ZoomRegistrantCase):
 
     def setUp(self):
         super().setUp()
-        self.training = self.zoom_training("Privacy training")
+        self.training = self.zoom_training(f"Privacy training {self._testMethodName}")  # never adopted
         self.person = self.env["res.partner"].create({"name": NAME, "email": EMAIL})
         self.other = self.env["res.partner"].create({"name": "Kept Person", "email": "kept@example.com"})
         self.registrations = self.sync(

@@ -436,7 +436,11 @@ class TestRecordingLifecycle(SecurityCase):
     def recorded(self, privacy="public", days_ago=0):
         """A run of the host's meeting, recorded in Zoom and stored in Odoo as recording.completed does."""
         self.env.company.zoom_recording_handling = "store"
-        meeting = self.boss_meeting(name="Recorded briefing", privacy=privacy).zoom_meeting_id
+        # A topic of its own: a meeting left in the sandbox by an earlier test, same topic and start to the
+        # second, would be adopted (Odoo never creates twice) with that test's recordings.
+        self.recording_count = getattr(self, "recording_count", 0) + 1
+        name = f"Recorded briefing {self._testMethodName} {self.recording_count}"
+        meeting = self.boss_meeting(name=name, privacy=privacy).zoom_meeting_id
         self.sandbox.start_meeting(int(meeting.zoom_id))
         self.sandbox.end_meeting(int(meeting.zoom_id))
         self.sandbox.complete_recording(int(meeting.zoom_id))
