@@ -114,10 +114,13 @@ def outcome(env):
     if meeting.zoom_status != "ended" or pending or not files or not all(files.mapped("attachment_id")):
         return None
     people = training.registration_ids.sorted("name")
-    return ", ".join(
-        f"{person.name} {person.zoom_attended_minutes:.0f} min ({dict(person._fields['state'].selection)[person.state]})"
-        for person in people
-    ) + f"; recording: {len(files)} files"
+    return (
+        ", ".join(
+            f"{person.name} {person.zoom_attended_minutes:.0f} min ({dict(person._fields['state'].selection)[person.state]})"
+            for person in people
+        )
+        + f"; recording: {len(files)} files"
+    )
 
 
 def main(conf, db, sandbox_url):
@@ -135,7 +138,9 @@ def main(conf, db, sandbox_url):
     except (DemoError, requests.RequestException) as error:
         sys.stdout.write(f"zoom_training: the demo meeting could not be run: {error}\n")
         return
-    sys.stdout.write(f"zoom_training: the demo training Forklift safety took place in the sandbox: {summary}\n")
+    sys.stdout.write(
+        f"zoom_training: the demo training Forklift safety took place in the sandbox: {summary}\n"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ from pathlib import Path
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
 # Warnings about other addons found in the Odoo tree, not about installing this one (some Odoo copies
 # carry an extra addon without a license key).
-FOREIGN_ADDON_WARNING = re.compile(r"odoo\.modules\.module: Missing `license` key in manifest for '(?!zoom_training')")
+FOREIGN_ADDON_WARNING = re.compile(
+    r"odoo\.modules\.module: Missing `license` key in manifest for '(?!zoom_training')"
+)
 ODOO_RESULT = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests")
 
 
