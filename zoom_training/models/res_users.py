@@ -36,10 +36,13 @@ class ResUsers(models.Model):
     def write(self, vals):
         """Zoom administrators set users' Zoom identities without the right to edit users otherwise."""
         if set(vals) == {"zoom_email"} and not self.env.su:
-            if not self.env.user.has_group("zoom_training.group_zoom_manager"):
-                raise AccessError(_("Only a Zoom administrator sets who users are in Zoom."))
+            self._zoom_check_identity_manager()
             return super(ResUsers, self.sudo()).write(vals)
         return super().write(vals)
+
+    def _zoom_check_identity_manager(self):
+        if not self.env.user.has_group("zoom_training.group_zoom_manager"):
+            raise AccessError(_("Only a Zoom administrator sets who users are in Zoom."))
 
     def _zoom_identity_from_email(self):
         """Users without a Zoom identity take their current Odoo email as one (creation, upgrade, or a
@@ -49,8 +52,7 @@ class ResUsers(models.Model):
 
     def action_zoom_identity_from_email(self):
         """Zoom administrators: users without a Zoom identity get their Odoo email as one."""
-        if not self.env.user.has_group("zoom_training.group_zoom_manager"):
-            raise AccessError(_("Only a Zoom administrator sets who users are in Zoom."))
+        self._zoom_check_identity_manager()
         self._zoom_identity_from_email()
         return True
 

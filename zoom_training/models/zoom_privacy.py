@@ -126,10 +126,9 @@ class ZoomAttendance(models.Model):
                 [
                     ("company_id", "=", company.id),
                     ("join_time", "<", limit),
+                    "|",
                     ("participant_user_id", "!=", False),
+                    ("email", "!=", False),
                 ]
-            )
-            expired |= self.sudo().search(
-                [("company_id", "=", company.id), ("join_time", "<", limit), ("email", "!=", False)]
             )
             expired._zoom_anonymise_rows()
