@@ -35,6 +35,7 @@
         "views/res_users_views.xml",
         "views/zoom_user_oauth_templates.xml",
         "views/zoom_menus.xml",
+        "views/zoom_cockpit_views.xml",
     ],
     "demo": ["demo/zoom_training_demo.xml"],
     "assets": {

@@ -5,6 +5,7 @@ from . import res_users
 from . import zoom_audit_event
 from . import zoom_token
 from . import zoom_breaker
+from . import zoom_quota_reading
 from . import zoom_host_budget
 from . import zoom_account
 from . import zoom_meeting
@@ -29,3 +30,4 @@ from . import zoom_reconciliation_after
 from . import zoom_user_token
 from . import zoom_oauth_state
 from . import zoom_privacy
+from . import zoom_cockpit

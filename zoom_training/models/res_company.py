@@ -97,6 +97,13 @@ class ResCompany(models.Model):
         help="Administrators get an activity when no delivery arrived for this long while a meeting runs.",
     )
     zoom_last_webhook_at = fields.Datetime("Last Zoom delivery", compute="_compute_zoom_last_webhook_at")
+    zoom_alert_user_id = fields.Many2one(
+        "res.users",
+        string="Zoom alerts go to",
+        domain=lambda self: [("groups_id", "in", self.env.ref("zoom_training.group_zoom_manager").ids)],
+        help="The Zoom administrator who gets the cockpit's activity when Zoom needs attention; "
+        "empty: the first Zoom administrator of the company.",
+    )
 
     @api.constrains("zoom_attendance_threshold")
     def _check_zoom_attendance_threshold(self):

@@ -77,6 +77,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.zoom_webhook_silence_minutes", readonly=False
     )
     zoom_last_webhook_at = fields.Datetime(related="company_id.zoom_last_webhook_at")
+    zoom_alert_user_id = fields.Many2one(related="company_id.zoom_alert_user_id", readonly=False)
 
     zoom_webhook_meeting_url = fields.Char(
         string="Meeting events endpoint",

@@ -14,6 +14,7 @@ from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
 from ..utils.oauth import DEFAULT_OAUTH_URL
 from .zoom_breaker import ZoomBreakerStore
 from .zoom_plain import zoom_plain
+from .zoom_quota_reading import ZoomQuotaStore
 from .zoom_token import ZoomTokenStore
 
 _logger = logging.getLogger(__name__)
@@ -252,7 +253,8 @@ class ZoomAccount(models.Model):
         key = (self.env.cr.dbname, self.company_id.id, plan, share)
         with _BUDGETS_LOCK:
             if key not in _BUDGETS:
-                _BUDGETS[key] = RateBudget(plan, share=share)
+                store = ZoomQuotaStore(self.env.registry, self.company_id.id)
+                _BUDGETS[key] = RateBudget(plan, share=share, daily_store=store)
             return _BUDGETS[key]
 
     def _circuit_breaker(self):

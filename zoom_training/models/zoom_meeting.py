@@ -16,6 +16,7 @@ from ..utils.errors import (
 )
 from ..utils.payloads import build_payload, changed_part, payload_hash, zoom_datetime
 from ..utils.ratelimit import next_utc_midnight
+from .zoom_audit_event import api_failure_recorder
 from .zoom_participant_mixin import PARTICIPANT_MODELS
 from .zoom_plain import zoom_plain
 
@@ -194,9 +195,11 @@ class ZoomMeeting(models.Model):
         """(client, user_ref) to act as the host in Zoom: their own connected account as `me`, else the
         company's Server-to-Server app with user_ref None (the host is then addressed by email)."""
         user_client = self.env["zoom.user.token"]._client_for_user(host or self.host_user_id)
-        if user_client:
-            return user_client, "me"
-        return self._zoom_account()._zoom_client(), None
+        client, user_ref = (user_client, "me") if user_client else (self._zoom_account()._zoom_client(), None)
+        client.on_failure = api_failure_recorder(
+            self.env.registry, self.company_id.id, self.env.uid, self[:1]
+        )
+        return client, user_ref
 
     # Queueing --------------------------------------------------------------------------------------
 

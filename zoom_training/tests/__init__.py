@@ -1,6 +1,7 @@
 from . import (
     test_accessibility,
     test_circuit_breaker,
+    test_cockpit,
     test_connection,
     test_database_faults,
     test_demo_data,

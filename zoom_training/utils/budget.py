@@ -8,6 +8,10 @@ its `share` of the rate.
 import re
 import threading
 import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from .ratelimit import utcnow
 
 LIGHT, MEDIUM, HEAVY, RESOURCE_INTENSIVE = "Light", "Medium", "Heavy", "Resource-intensive"
 PER_SECOND = {
@@ -43,7 +47,7 @@ def category_of(method, path):
 class RateBudget:
     """Token buckets per category; `acquire` waits (with `sleep`) until the call fits in the budget."""
 
-    def __init__(self, plan="pro", share=1.0, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, plan="pro", share=1.0, clock=time.monotonic, sleep=time.sleep, daily_store=None):
         rates = PER_SECOND.get(plan, PER_SECOND["pro"])
         self._rates = {category: rate * share * SAFETY for category, rate in rates.items()}
         self._tokens = dict.fromkeys(self._rates, 1.0)  # the first call of each category goes at once
@@ -51,7 +55,7 @@ class RateBudget:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._daily = {}  # category → (remaining, reset instant), from Zoom's Daily-limit headers
+        self._daily = daily_store or MemoryDailyStore()  # what Zoom's Daily-limit headers said
 
     def acquire(self, category):
         """Seconds waited before the call may go."""
@@ -78,27 +82,53 @@ class RateBudget:
 
     # Daily quotas: what Zoom's answers say is left today, so that work waits instead of collecting 429s.
 
-    def note_daily(self, category, remaining, reset_at):
+    def note_daily(self, category, remaining, reset_at, limit=None, read_at=None):
         """Zoom's `X-RateLimit-Remaining` for a category's daily quota, valid until `reset_at` (UTC)."""
-        with self._lock:
-            for shared in _DAILY_POOLS.get(category, (category,)):
-                self._daily[shared] = (remaining, reset_at)
+        reading = DailyReading(remaining, limit, reset_at, read_at or utcnow())
+        for shared in _DAILY_POOLS.get(category, (category,)):
+            self._daily.save(shared, reading)
 
     def daily_exhausted_until(self, category, now):
         """The reset instant when today's quota of `category` is used up, else None."""
-        with self._lock:
-            remaining, reset_at = self._daily.get(category, (None, None))
-        if remaining is not None and remaining <= 0 and reset_at and now < reset_at:
-            return reset_at
+        reading = self._daily.load().get(category)
+        if reading and reading.remaining is not None and reading.remaining <= 0 and now < reading.reset_at:
+            return reading.reset_at
         return None
 
     def forget_daily(self):
-        with self._lock:
-            self._daily.clear()
+        self._daily.clear()
 
     def daily_readings(self):
+        """{category: DailyReading}, as last read from Zoom's headers (by any worker, with a shared store)."""
+        return dict(self._daily.load())
+
+
+@dataclass(frozen=True)
+class DailyReading:
+    remaining: int | None
+    limit: int | None
+    reset_at: datetime  # aware UTC
+    read_at: datetime
+
+
+class MemoryDailyStore:
+    """One process's daily readings; the Odoo layer shares them through PostgreSQL instead."""
+
+    def __init__(self):
+        self._readings = {}
+        self._lock = threading.Lock()
+
+    def save(self, category, reading):
         with self._lock:
-            return dict(self._daily)
+            self._readings[category] = reading
+
+    def load(self):
+        with self._lock:
+            return dict(self._readings)
+
+    def clear(self):
+        with self._lock:
+            self._readings.clear()
 
 
 # Heavy and Resource-intensive calls draw on one daily quota (CONTRACT §4.1).

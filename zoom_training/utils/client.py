@@ -81,8 +81,10 @@ class ZoomClient:
         clock=utcnow,
         breaker=None,
         budget=None,
+        on_failure=None,
     ):
         self._token_source = token_source
+        self.on_failure = on_failure  # called (method, path, error) when a call finally fails
         self._breaker = breaker
         self._budget = budget
         self.api_url = api_url.rstrip("/") if api_url else None
@@ -156,7 +158,9 @@ class ZoomClient:
             except TRANSPORT_ERRORS as exc:
                 delay = self._transport_retry_delay(exc, replay_safe, retries)
                 if delay is None:
-                    raise self._unreachable(exc, method, path, retries + 1) from exc
+                    raise self._failed(
+                        method, path, self._unreachable(exc, method, path, retries + 1)
+                    ) from exc
             else:
                 if response.status_code < 400:
                     return self._decode(response)
@@ -167,10 +171,19 @@ class ZoomClient:
                     continue
                 delay = self._answer_retry_delay(error, replay_safe, retries)
                 if delay is None:
-                    raise _with_attempts(error, retries + 1)
+                    raise self._failed(method, path, _with_attempts(error, retries + 1))
             retries += 1
             self._logger.debug("Zoom %s %s: retry %d in %.2f s", method, path, retries, delay)
             self._sleep(delay)
+
+    def _failed(self, method, path, error):
+        """The error, after telling `on_failure`; a failing hook never hides Zoom's answer."""
+        if self.on_failure is not None:
+            try:
+                self.on_failure(method, path, error)
+            except Exception:
+                self._logger.exception("Zoom %s %s: the failure could not be recorded", method, path)
+        return error
 
     def paginate(self, path, items_key, *, params=None, page_size=300):
         """Every item of a list endpoint, following `next_page_token` until it is absent or empty."""
@@ -264,7 +277,13 @@ class ZoomClient:
                 and state["type"] == DAILY
                 and state["remaining"] is not None
             ):
-                self._budget.note_daily(category, state["remaining"], next_utc_midnight(self._clock()))
+                self._budget.note_daily(
+                    category,
+                    state["remaining"],
+                    next_utc_midnight(self._clock()),
+                    limit=state["limit"],
+                    read_at=self._clock(),
+                )
 
     def _error(self, response):
         return error_from_response(

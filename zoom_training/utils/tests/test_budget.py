@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from zoom_training.sandbox import ZoomSandbox
-from zoom_training.utils.budget import HEAVY, LIGHT, MEDIUM, RateBudget, category_of
+from zoom_training.utils.budget import HEAVY, LIGHT, MEDIUM, DailyReading, RateBudget, category_of
 from zoom_training.utils.client import ZoomClient
 from zoom_training.utils.errors import ZoomRateLimited
 from zoom_training.utils.oauth import CachedTokenSource
@@ -117,7 +117,11 @@ def test_the_daily_quota_is_used_up_at_zero_and_until_its_reset_only():
     before = reset - timedelta(hours=1)
     budget.note_daily(MEDIUM, 1, reset)
     assert budget.daily_exhausted_until(MEDIUM, before) is None, "one call is still left today"
-    budget.note_daily(MEDIUM, 0, reset)
+    budget.note_daily(MEDIUM, 0, reset, limit=2000, read_at=before)
     assert budget.daily_exhausted_until(MEDIUM, before) == reset
     assert budget.daily_exhausted_until(MEDIUM, reset) is None, "the quota is back at the reset"
-    assert budget.daily_readings() == {MEDIUM: (0, reset)}
+    assert budget.daily_readings() == {
+        MEDIUM: DailyReading(0, 2000, reset, before)
+    }, "shown with its read time"
+    budget.forget_daily()
+    assert budget.daily_readings() == {}
