@@ -28,9 +28,9 @@ class ZoomCockpit(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     # Connection and token
-    connection_state = fields.Selection(related="account_id.connection_state")
-    connection_message = fields.Text(related="account_id.connection_message")
-    connection_checked_at = fields.Datetime(related="account_id.connection_checked_at")
+    connection_state = fields.Selection(related="account_id.connection_state", string="Connection")
+    connection_message = fields.Text(related="account_id.connection_message", string="Zoom said")
+    connection_checked_at = fields.Datetime(related="account_id.connection_checked_at", string="Tested at")
     account_id = fields.Many2one("zoom.account", compute="_compute_connection")
     token_expires_at = fields.Datetime("Access token valid until", compute="_compute_connection")
     # Circuit breaker
@@ -366,7 +366,13 @@ class ZoomCockpit(models.Model):
 
     def _open_participants(self, model, name):
         domain = [*self._participant_domain(model), ("zoom_sync_state", "in", list(PARTICIPANT_UNSYNCED))]
-        return self._open(name, model, domain, {"group_by": "zoom_sync_state"})
+        action = self._open(name, model, domain)
+        tag = model.replace(".", "_")
+        action["views"] = [
+            (self.env.ref(f"zoom_training.{tag}_view_list_zoom_unsynced").id, "list"),
+            (self.env.ref(f"zoom_training.{tag}_view_form_zoom_unsynced").id, "form"),
+        ]
+        return action
 
     def action_open_reconciliation(self):
         if not self.reconciliation_id:

@@ -61,3 +61,4 @@ class ZoomSandboxCase:
         with self.registry.cursor() as cr:
             cr.execute("DELETE FROM zoom_breaker")  # shared the same way: a pause must not outlive its test
             cr.execute("DELETE FROM zoom_host_budget")  # and the hosts' daily counts
+            cr.execute("DELETE FROM zoom_quota_reading")  # and Zoom's daily quotas as last read

@@ -28,6 +28,7 @@ SCREENSHOTS = {  # README's pictures, each the last screen of a tour
     "portal_requirements": "Access validation: See requirements",
     "attendance": "Attendance after a meeting",
     "join_page_fr": "The Join page in French, before the session opens",
+    "cockpit": "The Zoom cockpit",
 }
 
 
@@ -108,6 +109,43 @@ class TestAdminTours(ZoomSandboxCase, TourCase):
         self.start_tour("/odoo/settings#zoom_training", "zoom_training_admin_wrong_secret", login="admin")
         account = self.env["zoom.account"]._for_company(self.env.company)
         self.assertEqual(account.connection_state, "error")
+
+
+@tagged("post_install", "-at_install")
+class TestCockpitTour(ZoomJoinCase, TourCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        new_test_user(
+            cls.env,
+            login="zoom_tour_operator",
+            email="operator@example.com",
+            groups="base.group_user,zoom_training.group_zoom_manager",
+        )
+
+    def test_the_cockpit_shows_a_failed_job_and_zooms_quota(self):
+        self.sandbox.limits.enabled = True
+        self.sandbox.limits.reset()
+        self.addCleanup(setattr, self.sandbox.limits, "enabled", False)
+        training = self.zoom_training("Tour training: a full day", kind="webinar")
+        self.sync(lambda: self.register(training, 40, prefix="tour.quota"))
+        delayed = self.env["zoom.meeting"].with_delay(channel="root.zoom")._cron_zoom_pick_up_stranded()
+        delayed.db_record().write({"state": "failed", "exc_info": "Zoom could not be reached"})
+        with self.screenshot("cockpit"):
+            self.start_tour(
+                "/odoo/action-zoom_training.zoom_cockpit_action",
+                "zoom_training_admin_opens_the_cockpit",
+                login="zoom_tour_operator",
+            )
+
+    def test_a_zoom_administrator_finds_why_a_trainee_got_no_link_in_three_clicks(self):
+        training = self.zoom_training("Tour training: the typo")
+        self.register(training, 2, prefix="tour.cockpit")
+        self.env["event.registration"].create(
+            {"event_id": training.id, "name": "Typo Trainee", "email": "typo.example.com"}
+        )
+        self.sync(training.zoom_meeting_id._zoom_enqueue_registrant_sync)
+        self.start_tour("/odoo", "zoom_training_admin_finds_why_no_link", login="zoom_tour_operator")
 
 
 @tagged("post_install", "-at_install")

@@ -153,3 +153,51 @@ tours.add("zoom_training_trainee_reads_the_join_page_in_french", {
         },
     ],
 });
+
+tours.add("zoom_training_admin_finds_why_no_link", {
+    url: "/odoo",
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Click 1: the Zoom app opens on its cockpit",
+            trigger: ".o_app[data-menu-xmlid='zoom_training.menu_zoom_root']",
+            run: "click",
+        },
+        {
+            content: "The cockpit counts the registrants not in sync, by reason",
+            trigger: "div[name='participant_unsynced_summary']:contains(Not sent: check the data)",
+        },
+        {
+            content: "Click 2: the training registrations not in Zoom",
+            trigger: "button[name='action_open_registrations_unsynced']",
+            run: "click",
+        },
+        {
+            content: "Click 3: the trainee who got no link",
+            trigger: ".o_data_row:contains(Typo Trainee) td.o_data_cell[name='name']",
+            run: "click",
+        },
+        {
+            content: "The registration says why",
+            trigger: "div[name='zoom_sync_error']:contains(Invalid email)",
+        },
+    ],
+});
+
+tours.add("zoom_training_admin_opens_the_cockpit", {
+    url: "/odoo/action-zoom_training.zoom_cockpit_action",
+    steps: () => [
+        {
+            content: "The cockpit names what needs attention",
+            trigger: ".o_form_view .alert-danger:contains(Failed Zoom jobs: 1)",
+        },
+        {
+            content: "and the quota Zoom's headers last gave",
+            trigger: "div[name='quota_reading_ids'] .o_data_row:contains(Heavy)",
+        },
+    ],
+});
