@@ -270,13 +270,12 @@ class ZoomCockpit(models.Model):
                     reset=reading.reset_at,
                 )
             )
-        if self.webhooks_silent:
+        if self.webhooks_silent and self.webhook_last_at:
             reasons.append(
-                _(
-                    "Meetings are running but no Zoom delivery arrived since %s.",
-                    self.webhook_last_at or _("ever"),
-                )
+                _("Meetings are running but no Zoom delivery arrived since %s.", self.webhook_last_at)
             )
+        elif self.webhooks_silent:
+            reasons.append(_("Meetings are running but no Zoom delivery has ever arrived."))
         if self.job_failed:
             reasons.append(_("Failed Zoom jobs: %s.", self.job_failed))
         return reasons

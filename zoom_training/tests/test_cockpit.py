@@ -198,6 +198,21 @@ class TestCockpitFigures(CockpitCase):
         self.assertTrue(cockpit.reconciliation_id)
         self.assertEqual(self.follow(cockpit, "action_open_reconciliation"), cockpit.reconciliation_id)
 
+    def test_meetings_running_while_zoom_delivers_nothing_turn_it_red(self):
+        self.env["zoom.webhook.event"].sudo().search([]).unlink()
+        event = self.sync(lambda: self.calendar_event(name="Cockpit: running in silence"))
+        started = fields.Datetime.now() - timedelta(minutes=30)
+        event.zoom_meeting_id.sudo().write({"zoom_status": "started", "actual_start": started})
+        cockpit = self.cockpit()
+        self.assertTrue(cockpit.webhooks_silent)
+        self.assertIn("no Zoom delivery has ever arrived", cockpit.red_reasons)
+        self.env["zoom.webhook.event"].sudo().create(
+            {"endpoint": "meeting", "company_id": self.env.company.id, "event": "meeting.participant_joined"}
+        )
+        self.env.invalidate_all()
+        self.assertFalse(cockpit.webhooks_silent, "a delivery a minute ago: Zoom is talking")
+        self.assertFalse(cockpit.red_reasons)
+
     def test_zooms_daily_quota_read_by_one_worker_is_seen_by_the_others_and_the_cockpit(self):
         self.sandbox.limits.enabled = True
         self.sandbox.limits.reset()
