@@ -1,5 +1,6 @@
 """Adds translations to the .po files from a table {msgid: [fr, de, es]}, copying each term's occurrences and
-flags from the .pot; drops the terms the .pot no longer has; lists the .pot's terms still untranslated. A maintainer's tool, not part of the build.
+flags from the .pot; drops the terms the .pot no longer has; lists the .pot's terms still untranslated.
+A maintainer's tool, not part of the build.
 
     .venv/bin/python scripts/po_add.py table.py   (a Python file defining T = {...})
 """
