@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..utils.crypto import EncryptionKeyError
 from ..utils.errors import ZoomError
+from .zoom_account import CONNECTION_STATES
 from .zoom_meeting import SYNC_STATES
 from .zoom_participant_mixin import PARTICIPANT_MODELS, PARTICIPANT_STATES
 
@@ -28,9 +29,9 @@ class ZoomCockpit(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
     # Connection and token
-    connection_state = fields.Selection(related="account_id.connection_state", string="Connection")
-    connection_message = fields.Text(related="account_id.connection_message", string="Zoom said")
-    connection_checked_at = fields.Datetime(related="account_id.connection_checked_at", string="Tested at")
+    connection_state = fields.Selection(CONNECTION_STATES, string="Connection", compute="_compute_connection")
+    connection_message = fields.Text("Zoom said", compute="_compute_connection")
+    connection_checked_at = fields.Datetime("Tested at", compute="_compute_connection")
     account_id = fields.Many2one("zoom.account", compute="_compute_connection")
     token_expires_at = fields.Datetime("Access token valid until", compute="_compute_connection")
     # Circuit breaker
@@ -59,18 +60,20 @@ class ZoomCockpit(models.Model):
     job_running = fields.Integer("Jobs running", compute="_compute_jobs")
     job_failed = fields.Integer("Jobs failed", compute="_compute_jobs")
     # What is not in sync
-    meeting_unsynced_summary = fields.Text("Meetings not in sync", compute="_compute_unsynced")
+    meeting_unsynced_summary = fields.Text("Meetings not in sync, by reason", compute="_compute_unsynced")
     meeting_unsynced = fields.Integer("Meetings not in sync", compute="_compute_unsynced")
-    participant_unsynced_summary = fields.Text("Registrants not in sync", compute="_compute_unsynced")
+    participant_unsynced_summary = fields.Text(
+        "Registrants not in sync, by reason", compute="_compute_unsynced"
+    )
     participant_unsynced = fields.Integer("Registrants not in sync", compute="_compute_unsynced")
     api_failures_day = fields.Integer("API failures, last 24 h", compute="_compute_unsynced")
     # Reconciliation
     reconciliation_id = fields.Many2one(
         "zoom.reconciliation", string="Last reconciliation", compute="_compute_reconciliation"
     )
-    reconciliation_finished_at = fields.Datetime(related="reconciliation_id.finished_at")
-    reconciliation_repaired = fields.Integer(related="reconciliation_id.repaired_count")
-    reconciliation_failed = fields.Integer(related="reconciliation_id.failed_count")
+    reconciliation_finished_at = fields.Datetime("Finished", compute="_compute_reconciliation")
+    reconciliation_repaired = fields.Integer("Repaired", compute="_compute_reconciliation")
+    reconciliation_failed = fields.Integer("Could not repair", compute="_compute_reconciliation")
     # The verdict
     red_reasons = fields.Text("Needs attention", compute="_compute_red_reasons")
 
@@ -112,6 +115,9 @@ class ZoomCockpit(models.Model):
                 self.env["zoom.account"].sudo().search([("company_id", "=", cockpit.company_id.id)], limit=1)
             )
             cockpit.account_id = account
+            cockpit.connection_state = account.connection_state or "unknown"
+            cockpit.connection_message = account.connection_message
+            cockpit.connection_checked_at = account.connection_checked_at
             cockpit.token_expires_at = _zoom_token_expiry(account) if account else False
 
     def _compute_breaker(self):
@@ -241,7 +247,7 @@ class ZoomCockpit(models.Model):
 
     def _compute_reconciliation(self):
         for cockpit in self:
-            cockpit.reconciliation_id = (
+            report = (
                 self.env["zoom.reconciliation"]
                 .sudo()
                 .search(
@@ -250,6 +256,10 @@ class ZoomCockpit(models.Model):
                     limit=1,
                 )
             )
+            cockpit.reconciliation_id = report
+            cockpit.reconciliation_finished_at = report.finished_at
+            cockpit.reconciliation_repaired = report.repaired_count
+            cockpit.reconciliation_failed = report.failed_count
 
     def _compute_red_reasons(self):
         for cockpit in self:
