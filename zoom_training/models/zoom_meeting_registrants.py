@@ -482,7 +482,7 @@ class ZoomMeeting(models.Model):
         an email it knows with the existing registrant, so a repeated click never registers twice."""
         self.ensure_one()
         try:
-            self._zoom_sync_registrants(only=participant)
+            self.with_context(zoom_interactive=True)._zoom_sync_registrants(only=participant)
         except RetryableJobError:
             return False
         return participant._zoom_personal_link()

@@ -81,10 +81,12 @@ class ZoomClient:
         clock=utcnow,
         breaker=None,
         budget=None,
+        interactive=False,
     ):
         self._token_source = token_source
         self._breaker = breaker
         self._budget = budget
+        self.interactive = interactive  # someone is waiting for this call: it goes ahead of background sync
         self.api_url = api_url.rstrip("/") if api_url else None
         self.session = session or new_session()
         self.timeout = timeout
@@ -205,7 +207,7 @@ class ZoomClient:
         if self._budget is not None:
             category = category_of(method, path)
             self._wait_for_daily_quota(category)
-            self._budget.acquire(category)
+            self._budget.acquire(category, interactive=self.interactive)
         url = self.base_url(token) + "/" + path.lstrip("/")
         headers = {"Authorization": f"Bearer {token.access_token}"}
         started = time.monotonic()
