@@ -4,24 +4,39 @@ Each runs against `Stack(settings.as_cluster())` and measures through nginx (ben
 docs/nginx/zoom_training.conf), beside the single-server figures of the same `make bench` run.
 """
 
+import os
+import threading
+import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
+import registrants
 import webhooks
 from clients import Odoo, Sandbox
-from helpers import load_average
-from stack import Stack, say
+from helpers import load_average, percentile
+from stack import Stack, env, say
+
+from zoom_training.utils.budget import LIGHT, PER_SECOND
 
 ATTACKER_SOURCE = "127.0.0.2"  # the genuine sender stays on 127.0.0.1: nginx limits per source address
-CLUSTER = "attack,attack-allowlist,webhooks10x"
+CLUSTER = "sync10x,join10x,attack,attack-allowlist,webhooks10x,hammer"
+SYNC_N = int(env("BENCH_SYNC10X_N", "30000"))
+HAMMER_SECONDS = int(env("BENCH_HAMMER_SECONDS", "60"))
 
 
 def run(settings, wanted, prepare):
     cluster = settings.as_cluster()
+    if "sync10x" in wanted:  # the sandbox's webinar licence holds the N registrants
+        os.environ["BENCH_WEBINAR_CAPACITY"] = str(max(SYNC_N, 5000))
     results = {"load_start": load_average(), "workers": cluster.workers, "plan": cluster.plan}
     with Stack(cluster) as stack:
         odoo = Odoo(cluster.front_url, cluster.db)
         sandbox = Sandbox(cluster.sandbox_url)
         prepare(odoo, cluster.plan)
+        if "sync10x" in wanted:
+            results["sync10x"] = sync_ten_times(odoo, sandbox, stack)
+        if "join10x" in wanted:
+            results["join10x"] = join_clicks(odoo, sandbox, cluster)
         burst = None
         if {"attack", "attack-allowlist", "webhooks10x"} & wanted:
             event_id = odoo.call("event.event", "create", [_training(f"Webhooks {uuid.uuid4().hex[:6]}")])
@@ -37,8 +52,9 @@ def run(settings, wanted, prepare):
             stack.nginx.reload(allow_only=None)
         if "webhooks10x" in wanted:
             results["webhooks10x"] = webhooks.wide_burst(odoo, webhook_url, burst)
+        if "hammer" in wanted:
+            results["hammer"] = hammer(odoo, sandbox, cluster)
         results["nginx_statuses"] = nginx_statuses(stack)
-        del sandbox
     results["load_end"] = load_average()
     return results
 
@@ -67,3 +83,250 @@ def nginx_statuses(stack):
             key = f"{fields[0]} {fields[8]}"
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def hammer(odoo, sandbox, settings):
+    """Every HTTP worker of both servers calling Zoom at once for HAMMER_SECONDS: 2 x workers clients, each
+    asking over and over for a meeting's start link (one Light call, `GET /meetings/{id}`) through nginx.
+    Zoom's side from the sandbox's request log: the calls in the busiest 1 s window against the plan's
+    limit, the share of the limit used, 429s."""
+    clients = 2 * settings.workers
+    say(f"the shared budget: {clients} clients on both servers' workers for {HAMMER_SECONDS} s")
+    event_id = odoo.call("event.event", "create", [_training(f"Hammered {uuid.uuid4().hex[:6]}")])[0]
+    meeting_id = odoo.call("event.event", "read", [event_id], ["zoom_meeting_id"])[0]["zoom_meeting_id"][0]
+    _zoom_id(odoo, event_id)
+    time.sleep(6)  # the queue is idle: only the hammer calls Zoom
+    sandbox.clear_log()
+    deadline = time.monotonic() + HAMMER_SECONDS
+    answered, errors = [], []
+
+    def client():
+        own = Odoo(odoo.url, odoo.db)
+        while time.monotonic() < deadline:
+            try:
+                own.call("zoom.meeting", "action_start_as_host", [meeting_id])
+                answered.append(1)
+            except Exception as error:
+                errors.append(str(error)[:200])
+
+    load = load_average()
+    started = time.time()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ended = time.time()
+    log = [entry for entry in sandbox.requests_log() if entry["category"] == LIGHT]
+    ok = sorted(entry["received"] for entry in log if entry["status"] < 400)
+    limit = PER_SECOND[settings.plan][LIGHT]
+    busiest = max(
+        (sum(1 for t in ok[i : i + limit + 5] if t < start + 1) for i, start in enumerate(ok)), default=0
+    )
+    span = (ok[-1] - ok[0]) if len(ok) > 1 else 0
+    return {
+        "clients": clients,
+        "seconds": ended - started,
+        "calls": len(log),
+        "http_429": sum(1 for entry in log if entry["status"] == 429),
+        "busiest_window": busiest,
+        "limit": limit,
+        "per_second": len(ok) / span if span else 0,
+        "used": len(ok) / span / limit if span else 0,
+        "answered": len(answered),
+        "errors": len(errors),
+        "sample_error": errors[0] if errors else "",
+        "load": load,
+    }
+
+
+def sync_ten_times(odoo, sandbox, stack):
+    """Scenario 1 at N = SYNC_N on the Business plan (the sandbox and the company switched to it), through
+    nginx, with the memory of every HTTP worker of both servers sampled: the job's growth is the largest
+    rise of one worker's resident memory over its level before the confirmation."""
+    sandbox.admin("POST", "ratelimits", {"plan": "business"})
+    odoo.call("res.company", "write", [odoo.ref("base.main_company")], {"zoom_plan": "business"})
+    with MemoryWatch([stack.odoo.pid, stack.odoo2.pid]) as memory:
+        row = registrants.addon_sync(odoo, sandbox, "business", SYNC_N, f"x{SYNC_N}")
+    row["memory_growth_mb"] = memory.growth_mb
+    sandbox.admin("POST", "ratelimits", {"plan": stack.s.plan})
+    odoo.call("res.company", "write", [odoo.ref("base.main_company")], {"zoom_plan": stack.s.plan})
+    return row
+
+
+class MemoryWatch:
+    """Samples, every 0.5 s, the resident memory of the children of `masters` (Odoo's workers)."""
+
+    def __init__(self, masters):
+        import psutil
+
+        self._masters = [psutil.Process(pid) for pid in masters]
+        self._baseline, self._peak = {}, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self.growth_mb = None
+
+    def _sample(self):
+        import psutil
+
+        for master in self._masters:
+            for child in master.children(recursive=True):
+                try:
+                    rss = child.memory_info().rss
+                except psutil.Error:
+                    continue
+                self._baseline.setdefault(child.pid, rss)
+                self._peak[child.pid] = max(self._peak.get(child.pid, 0), rss)
+
+    def _watch(self):
+        while not self._stop.wait(0.5):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self._stop.set()
+        self._thread.join()
+        rises = [self._peak[pid] - base for pid, base in self._baseline.items()]
+        self.growth_mb = max(rises, default=0) / 2**20
+
+
+JOIN_CLICKS = int(env("BENCH_JOIN_CLICKS", "200"))
+JOIN_SECONDS = 10
+JOIN_BACKGROUND_N = 3000
+
+
+def join_clicks(odoo, sandbox, settings):
+    """JOIN_CLICKS trainees, each logged in, click Join over JOIN_SECONDS through nginx (both servers'
+    workers), each not yet registered in Zoom, so that each click registers just in time, while a sync of
+    JOIN_BACKGROUND_N registrants of another webinar runs. Zoom's 429s from the sandbox's log, the clicks'
+    latency until Odoo's redirect to the personal link."""
+    import requests
+    from helpers import odoo_time, training_values, wait_queue_idle, wait_synced
+
+    say(f"Join clicks: {JOIN_CLICKS} trainees, their users and sessions (password hashing: a few minutes)")
+    start = datetime.now(timezone.utc) + timedelta(minutes=10)
+    values = dict(training_values(f"Join now {uuid.uuid4().hex[:6]}", "meeting"), date_begin=odoo_time(start))
+    values["date_end"] = odoo_time(start + timedelta(hours=1))
+    event_id = odoo.call("event.event", "create", [values])[0]
+    meeting_id = wait_synced(odoo, [event_id])[event_id][0]
+    password = "Join-" + uuid.uuid4().hex
+    run = uuid.uuid4().hex[:6]
+    users = odoo.call(
+        "res.users",
+        "create",
+        [
+            {
+                "name": f"Trainee {i}",
+                "login": f"join{i}.{run}@example.com",
+                "email": f"join{i}.{run}@example.com",
+                "password": password,
+                "groups_id": [(6, 0, [odoo.ref("base.group_portal")])],
+            }
+            for i in range(JOIN_CLICKS)
+        ],
+    )
+    partners = [row["partner_id"][0] for row in odoo.call("res.users", "read", users, ["partner_id"])]
+    registrations = odoo.call(
+        "event.registration",
+        "create",
+        [{"event_id": event_id, "partner_id": partner, "state": "open"} for partner in partners],
+    )
+    # their sync waits 5 s before it runs: cancelled, so that every one of them registers by clicking
+    jobs = odoo.call(
+        "queue.job",
+        "search",
+        [("identity_key", "=", f"zoom-registrants-{meeting_id}"), ("state", "in", ["pending", "enqueued"])],
+    )
+    odoo.call("queue.job", "button_cancelled", jobs)
+    sessions = _logged_in(settings, [f"join{i}.{run}@example.com" for i in range(JOIN_CLICKS)], password)
+    wait_queue_idle(odoo)
+    background = create_background_sync(odoo)
+    sandbox.clear_log()
+    load = load_average()
+    odoo.call("event.registration", "write", background, {"state": "open"})  # the 3,000 sync is enqueued
+    time.sleep(6)  # past its 5 s coalescing delay: the sync is running when the clicks come
+    answers = _click(sessions, registrations, settings.front_url, requests)
+    log = sandbox.requests_log()
+    adds = [e for e in log if e["method"] == "POST" and e["template"].endswith("/registrants")]
+    batches = [e for e in log if e["template"].endswith("/batch_registrants")]
+    latencies = [seconds for _status, seconds, _where in answers]
+    return {
+        "clicks": len(answers),
+        "to_zoom": sum(1 for status, _s, where in answers if status in (302, 303) and "/j/" in where),
+        "other": sum(1 for status, _s, where in answers if not (status in (302, 303) and "/j/" in where)),
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "max_ms": max(latencies) * 1000,
+        "adds": len(adds),
+        "adds_429": sum(1 for e in adds if e["status"] == 429),
+        "http_429": sum(1 for e in log if e["status"] == 429),
+        "batch_calls_during": sum(
+            1 for e in batches if min(e2["received"] for e2 in adds or [{"received": 0}]) <= e["received"]
+        ),
+        "load": load,
+    }
+
+
+def create_background_sync(odoo):
+    """A webinar with JOIN_BACKGROUND_N draft registrations, synced once confirmed; their ids."""
+    from helpers import wait_synced
+
+    event_id = odoo.call(
+        "event.event",
+        "create",
+        [dict(_training(f"Background {uuid.uuid4().hex[:6]}"), zoom_conference="webinar")],
+    )[0]
+    wait_synced(odoo, [event_id])
+    return registrants.create_draft_registrations(
+        odoo, event_id, f"bg{uuid.uuid4().hex[:6]}", JOIN_BACKGROUND_N
+    )
+
+
+def _logged_in(settings, logins, password):
+    """A requests session per trainee, logged in through nginx (in parallel: Odoo hashes each password)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    def login(name):
+        session = requests.Session()
+        answer = session.post(
+            f"{settings.front_url}/web/session/authenticate",
+            json={"jsonrpc": "2.0", "params": {"db": settings.db, "login": name, "password": password}},
+            timeout=120,
+        )
+        answer.raise_for_status()
+        if "error" in answer.json():
+            raise RuntimeError(f"login of {name}: {answer.json()['error']}")
+        return session
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        return list(pool.map(login, logins))
+
+
+def _click(sessions, registrations, front_url, requests):
+    """One click each, spread evenly over JOIN_SECONDS: (status, seconds, Location) per click."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    gap = JOIN_SECONDS / len(sessions)
+    begin = time.perf_counter()
+
+    def click(index):
+        time.sleep(max(0.0, begin + index * gap - time.perf_counter()))
+        started = time.perf_counter()
+        try:
+            answer = sessions[index].get(
+                f"{front_url}/zoom/join/registration/{registrations[index]}",
+                allow_redirects=False,
+                timeout=60,
+            )
+            return answer.status_code, time.perf_counter() - started, answer.headers.get("Location", "")
+        except requests.RequestException as error:
+            return type(error).__name__, time.perf_counter() - started, ""
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        return list(pool.map(click, range(len(sessions))))

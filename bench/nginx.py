@@ -68,6 +68,7 @@ class Nginx:
     def start(self):
         binary = self._binary()
         self.prefix.mkdir(parents=True, exist_ok=True)
+        (self.prefix / "access.log").unlink(missing_ok=True)  # this run's answers only
         site = self.prefix / "zoom_training.conf"
         site.write_text(render(logs=self.prefix, **self.addresses))
         main = self.prefix / "nginx.conf"

@@ -256,6 +256,9 @@ def attack_table(attack, title="6. Webhooks under attack"):
     )
 
 
+JOIN_BACKGROUND = cluster.JOIN_BACKGROUND_N
+
+
 def cluster_target_rows(c):
     rows = []
     if "webhooks10x" in c:
@@ -267,6 +270,39 @@ def cluster_target_rows(c):
                 f"{w['within_3s']} within 3 s, p99 {fmt(w['p99_ms'], 0)} ms, lost {w['lost']}, "
                 f"twice {w['processed_twice']}",
                 met and not w["processed_twice"],
+            ]
+        )
+    if "sync10x" in c:
+        r = c["sync10x"]
+        calls = r["calls"] or 1
+        rows.append(
+            [
+                f"sync N={r['n']} (business): wall <= 1.10x bound, 0 lost, 429s <= 1%, memory <= 200 MB",
+                f"{fmt(r['ratio'])}x, lost {r['lost']}, {r['http_429']} 429s of {r['calls']}, "
+                f"{fmt(r['memory_growth_mb'], 0)} MB",
+                r["ratio"] is not None
+                and r["ratio"] <= 1.10
+                and r["lost"] == 0
+                and r["http_429"] <= 0.01 * calls
+                and r["memory_growth_mb"] <= 200,
+            ]
+        )
+    if "join10x" in c:
+        j = c["join10x"]
+        rows.append(
+            [
+                f"{j['clicks']} Join clicks in 10 s during a sync: 0 429s from Zoom, p95 < 1.5 s",
+                f"{j['http_429']} 429s, p95 {fmt(j['p95_ms'], 0)} ms, {j['to_zoom']} sent to Zoom",
+                j["http_429"] == 0 and j["p95_ms"] < 1500 and j["to_zoom"] == j["clicks"],
+            ]
+        )
+    if "hammer" in c:
+        h = c["hammer"]
+        rows.append(
+            [
+                "shared budget, 60 s: every 1 s window <= limit, >= 90% used",
+                f"busiest {h['busiest_window']}/{h['limit']}, {h['used']:.0%} used, {h['http_429']} 429s",
+                h["busiest_window"] <= h["limit"] and h["used"] >= 0.9 and not h["http_429"],
             ]
         )
     return rows
@@ -313,6 +349,111 @@ def cluster_tables(c):
                         w["processed_twice"],
                         w["drain_s"],
                         w["load"],
+                    ]
+                ],
+            )
+        )
+    if "sync10x" in c:
+        r = c["sync10x"]
+        out.append(
+            table(
+                f"1x. Registrant sync, N = {r['n']} on one webinar, plan business, two servers behind nginx "
+                "(bound = ceil(N/30) batch calls at 40/s)",
+                [
+                    "N",
+                    "bound s",
+                    "wall s",
+                    "wall/bound",
+                    "addon pacing s",
+                    "batch calls",
+                    "Zoom calls",
+                    "429s",
+                    "lost",
+                    "job's memory growth MB",
+                    "load",
+                ],
+                [
+                    [
+                        r["n"],
+                        r["bound_s"],
+                        r["wall_s"],
+                        r["ratio"],
+                        r["pacing_bound_s"],
+                        r["batch_calls"],
+                        r["calls"],
+                        r["http_429"],
+                        r["lost"],
+                        r["memory_growth_mb"],
+                        r["load"],
+                    ]
+                ],
+            )
+        )
+    if "join10x" in c:
+        j = c["join10x"]
+        out.append(
+            table(
+                f"Join clicks: {j['clicks']} trainees click Join within 10 s through nginx, each registered "
+                f"just in time, while a {JOIN_BACKGROUND}-registrant sync runs",
+                [
+                    "clicks",
+                    "sent to Zoom",
+                    "other answers",
+                    "p50 ms",
+                    "p95 ms",
+                    "max ms",
+                    "registrant adds",
+                    "their 429s",
+                    "all 429s",
+                    "batch calls meanwhile",
+                    "load",
+                ],
+                [
+                    [
+                        j["clicks"],
+                        j["to_zoom"],
+                        j["other"],
+                        j["p50_ms"],
+                        j["p95_ms"],
+                        j["max_ms"],
+                        j["adds"],
+                        j["adds_429"],
+                        j["http_429"],
+                        j["batch_calls_during"],
+                        j["load"],
+                    ]
+                ],
+            )
+        )
+    if "hammer" in c:
+        h = c["hammer"]
+        out.append(
+            table(
+                f"8. The per-second budget shared by 2 servers x {h['clients'] // 2} workers: "
+                f"{h['clients']} clients asking for a start link (GET /meetings/{{id}}, Light) for "
+                f"{h['seconds']:.0f} s; Zoom's side from the sandbox's log",
+                [
+                    "Zoom calls",
+                    "busiest 1 s window",
+                    "limit",
+                    "calls/s",
+                    "of the limit",
+                    "429s",
+                    "answers",
+                    "errors",
+                    "load",
+                ],
+                [
+                    [
+                        h["calls"],
+                        h["busiest_window"],
+                        h["limit"],
+                        h["per_second"],
+                        f"{h['used']:.0%}",
+                        h["http_429"],
+                        h["answered"],
+                        h["errors"],
+                        h["load"],
                     ]
                 ],
             )

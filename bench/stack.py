@@ -185,6 +185,8 @@ max_cron_threads = {s.cron_threads}
 server_wide_modules = base,web,queue_job,zoom_training
 logfile = {s.run_dir}/{logfile}
 proxy_mode = {s.cluster}
+limit_time_cpu = {600 if s.cluster else 60}
+limit_time_real = {1200 if s.cluster else 120}
 admin_passwd = {secrets.token_urlsafe(16)}
 zoom_training_encryption_key = {self.key}
 
