@@ -194,81 +194,110 @@ class MemoryWatch:
         self.growth_mb = max(rises, default=0) / 2**20
 
 
-JOIN_CLICKS = int(env("BENCH_JOIN_CLICKS", "200"))
+JOIN_TRAINEES = int(env("BENCH_JOIN_TRAINEES", "20"))
+JOIN_SESSIONS = int(env("BENCH_JOIN_SESSIONS", "10"))  # each trainee enrolled in each: 200 clicks
 JOIN_SECONDS = 10
 JOIN_BACKGROUND_N = 3000
 
 
 def join_clicks(odoo, sandbox, settings):
-    """JOIN_CLICKS trainees, each logged in, click Join over JOIN_SECONDS through nginx (both servers'
-    workers), each not yet registered in Zoom, so that each click registers just in time, while a sync of
-    JOIN_BACKGROUND_N registrants of another webinar runs. Zoom's 429s from the sandbox's log, the clicks'
-    latency until Odoo's redirect to the personal link."""
+    """JOIN_TRAINEES trainees, each logged in and enrolled in JOIN_SESSIONS trainings starting soon, click
+    Join once per training over JOIN_SECONDS through nginx (both servers' workers). None is registered in
+    Zoom yet, so that each click registers just in time, while a sync of JOIN_BACKGROUND_N registrants of
+    another webinar runs. Zoom's 429s from the sandbox's log, the clicks' latency until Odoo's redirect.
+    (Trainees times sessions, not one trainee per click: Odoo hashes each password with 600,000 rounds.)"""
     import requests
-    from helpers import odoo_time, training_values, wait_queue_idle, wait_synced
+    from helpers import wait_queue_idle
 
-    say(f"Join clicks: {JOIN_CLICKS} trainees, their users and sessions (password hashing: a few minutes)")
-    start = datetime.now(timezone.utc) + timedelta(minutes=10)
-    values = dict(training_values(f"Join now {uuid.uuid4().hex[:6]}", "meeting"), date_begin=odoo_time(start))
-    values["date_end"] = odoo_time(start + timedelta(hours=1))
-    event_id = odoo.call("event.event", "create", [values])[0]
-    meeting_id = wait_synced(odoo, [event_id])[event_id][0]
+    clicks = JOIN_TRAINEES * JOIN_SESSIONS
+    say(f"Join clicks: {JOIN_TRAINEES} trainees in {JOIN_SESSIONS} trainings starting soon, {clicks} clicks")
+    meeting_ids, event_ids, zoom_ids = _sessions_starting_soon(odoo)
     password = "Join-" + uuid.uuid4().hex
     run = uuid.uuid4().hex[:6]
+    logins = [f"join{i}.{run}@example.com" for i in range(JOIN_TRAINEES)]
     users = odoo.call(
         "res.users",
         "create",
         [
             {
                 "name": f"Trainee {i}",
-                "login": f"join{i}.{run}@example.com",
-                "email": f"join{i}.{run}@example.com",
+                "login": login,
+                "email": login,
                 "password": password,
                 "groups_id": [(6, 0, [odoo.ref("base.group_portal")])],
             }
-            for i in range(JOIN_CLICKS)
+            for i, login in enumerate(logins)
         ],
     )
     partners = [row["partner_id"][0] for row in odoo.call("res.users", "read", users, ["partner_id"])]
     registrations = odoo.call(
         "event.registration",
         "create",
-        [{"event_id": event_id, "partner_id": partner, "state": "open"} for partner in partners],
+        [
+            {"event_id": event_id, "partner_id": partner, "state": "open"}
+            for event_id in event_ids
+            for partner in partners
+        ],
     )
-    # their sync waits 5 s before it runs: cancelled, so that every one of them registers by clicking
+    # their syncs wait 5 s before they run: cancelled, so that every one of them registers by clicking
+    keys = [f"zoom-registrants-{meeting_id}" for meeting_id in meeting_ids]
     jobs = odoo.call(
-        "queue.job",
-        "search",
-        [("identity_key", "=", f"zoom-registrants-{meeting_id}"), ("state", "in", ["pending", "enqueued"])],
+        "queue.job", "search", [("identity_key", "in", keys), ("state", "in", ["pending", "enqueued"])]
     )
     odoo.call("queue.job", "button_cancelled", jobs)
-    sessions = _logged_in(settings, [f"join{i}.{run}@example.com" for i in range(JOIN_CLICKS)], password)
+    sessions = _logged_in(settings, logins, password)
     wait_queue_idle(odoo)
     background = create_background_sync(odoo)
     sandbox.clear_log()
     load = load_average()
     odoo.call("event.registration", "write", background, {"state": "open"})  # the 3,000 sync is enqueued
     time.sleep(6)  # past its 5 s coalescing delay: the sync is running when the clicks come
-    answers = _click(sessions, registrations, settings.front_url, requests)
+    # click k: trainee k % T in session k // T (registrations were created session by session)
+    pairs = [(sessions[k % JOIN_TRAINEES], registrations[k]) for k in range(clicks)]
+    answers = _click(pairs, settings.front_url, requests)
     log = sandbox.requests_log()
-    adds = [e for e in log if e["method"] == "POST" and e["template"].endswith("/registrants")]
-    batches = [e for e in log if e["template"].endswith("/batch_registrants")]
+    adds = [e for e in log if e["method"] == "POST" and e["path"].split("/")[-2] in zoom_ids]
+    batches = [e for e in log if e["template"].endswith("/batch_registrants") and e not in adds]
+    first_add = min((e["received"] for e in adds), default=0)
+    last_add = max((e["received"] for e in adds), default=0)
     latencies = [seconds for _status, seconds, _where in answers]
+    to_zoom = sum(1 for status, _s, where in answers if status == 303 and where.startswith(sandbox.url))
     return {
         "clicks": len(answers),
-        "to_zoom": sum(1 for status, _s, where in answers if status in (302, 303) and "/j/" in where),
-        "other": sum(1 for status, _s, where in answers if not (status in (302, 303) and "/j/" in where)),
+        "trainees": JOIN_TRAINEES,
+        "sessions": JOIN_SESSIONS,
+        "to_zoom": to_zoom,
+        "other": len(answers) - to_zoom,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p95_ms": percentile(latencies, 0.95) * 1000,
         "max_ms": max(latencies) * 1000,
         "adds": len(adds),
         "adds_429": sum(1 for e in adds if e["status"] == 429),
         "http_429": sum(1 for e in log if e["status"] == 429),
-        "batch_calls_during": sum(
-            1 for e in batches if min(e2["received"] for e2 in adds or [{"received": 0}]) <= e["received"]
-        ),
+        "batch_calls_during": sum(1 for e in batches if first_add <= e["received"] <= last_add),
+        "add_operations": sorted({e["operation"] for e in adds}),
+        "other_answers": sorted({f"{status} {where.split('?')[0]}" for status, _s, where in answers})[:5],
         "load": load,
     }
+
+
+def _sessions_starting_soon(odoo):
+    """JOIN_SESSIONS trainings with Zoom meetings, starting in 10 minutes (their Join buttons are open)."""
+    from helpers import odoo_time, training_values, wait_synced
+
+    start = datetime.now(timezone.utc) + timedelta(minutes=10)
+    values = [
+        dict(
+            training_values(f"Join now {uuid.uuid4().hex[:6]}", "meeting"),
+            date_begin=odoo_time(start),
+            date_end=odoo_time(start + timedelta(hours=1)),
+        )
+        for _ in range(JOIN_SESSIONS)
+    ]
+    event_ids = odoo.call("event.event", "create", values)
+    synced = wait_synced(odoo, event_ids)
+    meetings = [synced[event_id][0] for event_id in event_ids]
+    return meetings, event_ids, {str(synced[event_id][1]) for event_id in event_ids}
 
 
 def create_background_sync(odoo):
@@ -308,25 +337,24 @@ def _logged_in(settings, logins, password):
         return list(pool.map(login, logins))
 
 
-def _click(sessions, registrations, front_url, requests):
-    """One click each, spread evenly over JOIN_SECONDS: (status, seconds, Location) per click."""
+def _click(pairs, front_url, requests):
+    """One click per (session, registration), spread evenly over JOIN_SECONDS: (status, seconds, Location)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    gap = JOIN_SECONDS / len(sessions)
+    gap = JOIN_SECONDS / len(pairs)
     begin = time.perf_counter()
 
     def click(index):
         time.sleep(max(0.0, begin + index * gap - time.perf_counter()))
+        session, registration = pairs[index]
         started = time.perf_counter()
         try:
-            answer = sessions[index].get(
-                f"{front_url}/zoom/join/registration/{registrations[index]}",
-                allow_redirects=False,
-                timeout=60,
+            answer = session.get(
+                f"{front_url}/zoom/join/registration/{registration}", allow_redirects=False, timeout=60
             )
             return answer.status_code, time.perf_counter() - started, answer.headers.get("Location", "")
         except requests.RequestException as error:
             return type(error).__name__, time.perf_counter() - started, ""
 
     with ThreadPoolExecutor(max_workers=64) as pool:
-        return list(pool.map(click, range(len(sessions))))
+        return list(pool.map(click, range(len(pairs))))

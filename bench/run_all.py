@@ -357,7 +357,7 @@ def cluster_tables(c):
         r = c["sync10x"]
         out.append(
             table(
-                f"1x. Registrant sync, N = {r['n']} on one webinar, plan business, two servers behind nginx "
+                f"9. Registrant sync, N = {r['n']} on one webinar, plan business, two servers behind nginx "
                 "(bound = ceil(N/30) batch calls at 40/s)",
                 [
                     "N",
@@ -393,8 +393,9 @@ def cluster_tables(c):
         j = c["join10x"]
         out.append(
             table(
-                f"Join clicks: {j['clicks']} trainees click Join within 10 s through nginx, each registered "
-                f"just in time, while a {JOIN_BACKGROUND}-registrant sync runs",
+                f"10. Join clicks: {j['trainees']} trainees click Join in each of {j['sessions']} trainings, "
+                f"{j['clicks']} clicks within 10 s through nginx, each registering just in time, while a "
+                f"{JOIN_BACKGROUND}-registrant sync runs",
                 [
                     "clicks",
                     "sent to Zoom",
