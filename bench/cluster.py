@@ -5,6 +5,7 @@ docs/nginx/zoom_training.conf), beside the single-server figures of the same `ma
 """
 
 import os
+import signal
 import threading
 import time
 import uuid
@@ -36,7 +37,7 @@ def run(settings, wanted, prepare):
         if "sync10x" in wanted:
             results["sync10x"] = sync_ten_times(odoo, sandbox, stack)
         if "join10x" in wanted:
-            results["join10x"] = join_clicks(odoo, sandbox, cluster)
+            results["join10x"] = join_clicks(odoo, sandbox, stack)
         burst = None
         if {"attack", "attack-allowlist", "webhooks10x"} & wanted:
             event_id = odoo.call("event.event", "create", [_training(f"Webhooks {uuid.uuid4().hex[:6]}")])
@@ -200,7 +201,7 @@ JOIN_SECONDS = 10
 JOIN_BACKGROUND_N = 3000
 
 
-def join_clicks(odoo, sandbox, settings):
+def join_clicks(odoo, sandbox, stack):
     """JOIN_TRAINEES trainees, each logged in and enrolled in JOIN_SESSIONS trainings starting soon, click
     Join once per training over JOIN_SECONDS through nginx (both servers' workers). None is registered in
     Zoom yet, so that each click registers just in time, while a sync of JOIN_BACKGROUND_N registrants of
@@ -209,6 +210,7 @@ def join_clicks(odoo, sandbox, settings):
     import requests
     from helpers import wait_queue_idle
 
+    settings = stack.s
     clicks = JOIN_TRAINEES * JOIN_SESSIONS
     say(f"Join clicks: {JOIN_TRAINEES} trainees in {JOIN_SESSIONS} trainings starting soon, {clicks} clicks")
     meeting_ids, event_ids, zoom_ids = _sessions_starting_soon(odoo)
@@ -230,6 +232,8 @@ def join_clicks(odoo, sandbox, settings):
         ],
     )
     partners = [row["partner_id"][0] for row in odoo.call("res.users", "read", users, ["partner_id"])]
+    runner = _job_runner(stack)
+    os.kill(runner, signal.SIGSTOP)  # the runner paused while they enrol: their syncs are cancelled below
     registrations = odoo.call(
         "event.registration",
         "create",
@@ -245,6 +249,7 @@ def join_clicks(odoo, sandbox, settings):
         "queue.job", "search", [("identity_key", "in", keys), ("state", "in", ["pending", "enqueued"])]
     )
     odoo.call("queue.job", "button_cancelled", jobs)
+    os.kill(runner, signal.SIGCONT)
     sessions = _logged_in(settings, logins, password)
     wait_queue_idle(odoo)
     background = create_background_sync(odoo)
@@ -279,6 +284,16 @@ def join_clicks(odoo, sandbox, settings):
         "other_answers": sorted({f"{status} {where.split('?')[0]}" for status, _s, where in answers})[:5],
         "load": load,
     }
+
+
+def _job_runner(stack):
+    """The pid of queue_job's runner, a child of the first server."""
+    import psutil
+
+    for child in psutil.Process(stack.odoo.pid).children(recursive=True):
+        if "JobRunner" in " ".join(child.cmdline()):
+            return child.pid
+    raise RuntimeError("queue_job's runner is not running in the first server")
 
 
 def _sessions_starting_soon(odoo):
