@@ -1,9 +1,10 @@
 # zoom_training — the two commands of the README, and their parts.
 # Odoo is found through ODOO_SRC (default /opt/odoo-18.0); PostgreSQL on 127.0.0.1:5432.
-.PHONY: run test fuzz bench chaos screenshots mutate setup lint clean help package-check
+.PHONY: run run-cluster test fuzz bench chaos screenshots mutate setup lint clean help package-check
 
 help:
 	@echo "make run    set up what is missing, start the Zoom sandbox and Odoo (with queue_job's runner)"
+	@echo "make run-cluster  two Odoo servers on one throwaway database behind nginx (docs/nginx/zoom_training.conf)"
 	@echo "make test   set up what is missing, run the linters and the whole test suite on a throwaway database"
 	@echo "make fuzz   Hypothesis against the webhook endpoints of a test Odoo: 10,000 cases, answers by status, 0 errors 500"
 	@echo "make screenshots  run the browser tours and save the README's screenshots in docs/screenshots/"
@@ -14,6 +15,9 @@ help:
 
 run:
 	@bash scripts/run.sh
+
+run-cluster:
+	@BENCH_MAIN=bench/run_cluster.py bash bench/run.sh
 
 test:
 	@bash scripts/test.sh

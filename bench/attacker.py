@@ -1,5 +1,6 @@
 """An attacker of the webhook URL, on 127.0.0.1 only: unsigned requests at a fixed rate, in a process of its
-own (so that its sending does not slow down the genuine sender's), until told to stop.
+own (so that its sending does not slow down the genuine sender's), until told to stop. It sends from a
+loopback address of its own (`source`, 127.0.0.2 through nginx) when asked, as a stranger would.
 
 The mix, per 10 requests: 4 of junk (random bytes, a missing or misshapen signature), 1 big body sent in
 chunks (768 KB, a current timestamp and a signature of the right shape), 5 envelopes of random Zoom
@@ -75,7 +76,7 @@ def _random_account(path, host):
 MIX = [_junk] * 4 + [_big] + [_random_account] * 5
 
 
-def attack(url, stop, results, rate=RATE):
+def attack(url, stop, results, rate=RATE, source=None):
     """Sends until `stop` is set; puts {statuses, sent, skipped, seconds} in `results` (a queue)."""
     parts = urlsplit(url)
     address, host = (parts.hostname, parts.port), f"{parts.hostname}:{parts.port}"
@@ -91,7 +92,7 @@ def attack(url, stop, results, rate=RATE):
                 continue
             kind = MIX[(sent + skipped) % len(MIX)]
             request = random.choice(big_pool) if kind is _big else kind(parts.path, host)
-            _open(selector, address, request)
+            _open(selector, address, request, source)
             sent += 1
         for key, _mask in selector.select(timeout=0.001):
             _step(selector, key, statuses)
@@ -109,8 +110,10 @@ class _Exchange:
         self.request, self.start, self.answer, self.written = memoryview(request), time.perf_counter(), b"", 0
 
 
-def _open(selector, address, request):
+def _open(selector, address, request, source=None):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if source:
+        sock.bind((source, 0))
     sock.setblocking(False)
     sock.connect_ex(address)
     selector.register(sock, selectors.EVENT_WRITE, _Exchange(request))
@@ -159,12 +162,12 @@ def _close(selector, key, statuses, status):
 class Attacker:
     """`with Attacker(url):` attacks in another process for the block's duration; `.figures` after it."""
 
-    def __init__(self, url, rate=RATE):
+    def __init__(self, url, rate=RATE, source=None):
         self.url, self.rate, self.figures = url, rate, None
         context = multiprocessing.get_context("spawn")
         self._stop, self._results = context.Event(), context.Queue()
         self._process = context.Process(
-            target=attack, args=(url, self._stop, self._results, rate), daemon=True
+            target=attack, args=(url, self._stop, self._results, rate, source), daemon=True
         )
 
     def __enter__(self):

@@ -1,8 +1,9 @@
 """`make bench`: the five benchmarks of zoom_training against the Zoom sandbox and a real Odoo server.
 
 Environment: BENCH_PLAN (pro), BENCH_SIZES (300,3000), BENCH_SCENARIOS (registrants,burst,webhooks,
-reconciliation,save,attack), BENCH_ODOO_PORT (8569), BENCH_SANDBOX_PORT (8591), BENCH_DB (zt_bench).
-`BENCH_SCENARIOS=attack make bench` runs the webhook burst quiet and under attack alone.
+reconciliation,save on one server; then attack,webhooks10x,... on two servers behind nginx: bench/cluster.py),
+BENCH_ODOO_PORT (8569), BENCH_SANDBOX_PORT (8591), BENCH_DB (zt_bench).
+`BENCH_SCENARIOS=attack make bench` runs the webhook burst quiet and under attack alone (through nginx).
 """
 
 import json
@@ -13,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # zoom_training, plain Python
 
+import cluster
 import registrants
 import sessions
 import webhooks
@@ -21,31 +23,36 @@ from helpers import load_average, percentile
 from report import bar_chart, fmt, table
 from stack import RESULTS, Settings, Stack, env, say
 
-ALL = "registrants,burst,webhooks,reconciliation,save,attack"
+SINGLE = "registrants,burst,webhooks,reconciliation,save"
+ALL = f"{SINGLE},{cluster.CLUSTER}"
 
 
 def run(settings, wanted):
     results = {"plan": settings.plan, "workers": settings.workers, "load_start": load_average()}
+    if set(SINGLE.split(",")) & wanted:
+        single_server(settings, wanted, results)
+    if set(cluster.CLUSTER.split(",")) & wanted:
+        results["cluster"] = cluster.run(settings, wanted, prepare)
+    results["load_end"] = load_average()
+    return results
+
+
+def single_server(settings, wanted, results):
     with Stack(settings):
         odoo = Odoo(settings.odoo_url, settings.db)
         sandbox = Sandbox(settings.sandbox_url)
         prepare(odoo, settings.plan)
         if "registrants" in wanted:
             results["registrants"] = registrant_runs(odoo, sandbox, settings.plan)
-        if {"burst", "webhooks", "attack"} & wanted:
+        if {"burst", "webhooks"} & wanted:
             results["burst"] = sessions.edit_burst(odoo, sandbox)
         if "webhooks" in wanted:
             servers = {"gevent": settings.gevent_url, "workers": settings.odoo_url}
             results["webhooks"] = webhooks.ingestion(odoo, servers, results["burst"]["zoom_id"])
-        if "attack" in wanted:
-            url = f"{settings.gevent_url}/webhook/zoom-meeting"
-            results["attack"] = webhooks.under_attack(odoo, url, results["burst"]["zoom_id"])
         if "reconciliation" in wanted:
             results["reconciliation"] = sessions.reconciliation(odoo, sandbox)
         if "save" in wanted:
             results["save"] = sessions.save_cost(odoo)
-    results["load_end"] = load_average()
-    return results
 
 
 def prepare(odoo, plan):
@@ -158,8 +165,6 @@ def tables(results):
                 ],
             )
         )
-    if "attack" in results:
-        out.append(attack_table(results["attack"]))
     if "reconciliation" in results:
         r = results["reconciliation"]
         out.append(
@@ -202,18 +207,21 @@ def tables(results):
                 ],
             )
         )
-    out.append(server_table(RESULTS / "run" / "odoo.log", results["workers"]))
+    if (RESULTS / "run" / "odoo.log").exists() and set(SINGLE.split(",")) & set(results):
+        out.append(server_table(RESULTS / "run" / "odoo.log", results["workers"]))
+    out += cluster_tables(results.get("cluster", {}))
     out.append(table("Targets", ["target", "measured", "met"], target_rows(results)))
     return out
 
 
-def attack_table(attack):
+def attack_table(attack, title="6. Webhooks under attack"):
     """6. The genuine burst beside the same burst while an attacker floods the URL."""
     attacker = attack["under attack"]["attacker"]
     answers = ", ".join(f"{n} {status}" for status, n in sorted(attacker["statuses"].items()))
     return table(
-        "6. Webhooks under attack: the burst (5 x 100 concurrent, signed) to Odoo's gevent server, quiet "
-        f"and while an attacker sends {webhooks.ATTACK_RATE} unsigned requests/s (junk, 768 KB chunked "
+        f"{title}: the burst (5 x 100 concurrent, signed, from 127.0.0.1) through nginx to "
+        "both servers' gevent processes, quiet and while an attacker on 127.0.0.2 sends "
+        f"{webhooks.ATTACK_RATE} unsigned requests/s (junk, 768 KB chunked "
         f"bodies, random account ids): it sent {attacker['sent']} at {attacker['per_second']:.0f}/s "
         f"({attacker['skipped']} skipped, 400 connections open); answers {answers}",
         [
@@ -246,6 +254,215 @@ def attack_table(attack):
             for phase, w in attack.items()
         ],
     )
+
+
+JOIN_BACKGROUND = cluster.JOIN_BACKGROUND_N
+
+
+def cluster_target_rows(c):
+    rows = []
+    if "webhooks10x" in c:
+        w = c["webhooks10x"]
+        met = w["within_3s"] == w["deliveries"] and w["p99_ms"] < 500 and w["lost"] == 0
+        rows.append(
+            [
+                f"{w['deliveries']} concurrent through nginx: all within 3 s, p99 < 500 ms, 0 lost, once",
+                f"{w['within_3s']} within 3 s, p99 {fmt(w['p99_ms'], 0)} ms, lost {w['lost']}, "
+                f"twice {w['processed_twice']}",
+                met and not w["processed_twice"],
+            ]
+        )
+    if "sync10x" in c:
+        r = c["sync10x"]
+        calls = r["calls"] or 1
+        rows.append(
+            [
+                f"sync N={r['n']} (business): wall <= 1.10x bound, 0 lost, 429s <= 1%, memory <= 200 MB",
+                f"{fmt(r['ratio'])}x, lost {r['lost']}, {r['http_429']} 429s of {r['calls']}, "
+                f"{fmt(r['memory_growth_mb'], 0)} MB",
+                r["ratio"] is not None
+                and r["ratio"] <= 1.10
+                and r["lost"] == 0
+                and r["http_429"] <= 0.01 * calls
+                and r["memory_growth_mb"] <= 200,
+            ]
+        )
+    if "join10x" in c:
+        j = c["join10x"]
+        rows.append(
+            [
+                f"{j['clicks']} Join clicks in 10 s during a sync: 0 429s from Zoom, p95 < 1.5 s",
+                f"{j['http_429']} 429s, p95 {fmt(j['p95_ms'], 0)} ms, {j['to_zoom']} sent to Zoom",
+                j["http_429"] == 0 and j["p95_ms"] < 1500 and j["to_zoom"] == j["clicks"],
+            ]
+        )
+    if "hammer" in c:
+        h = c["hammer"]
+        rows.append(
+            [
+                "shared budget, 60 s: every 1 s window <= limit, >= 90% used",
+                f"busiest {h['busiest_window']}/{h['limit']}, {h['used']:.0%} used, {h['http_429']} 429s",
+                h["busiest_window"] <= h["limit"] and h["used"] >= 0.9 and not h["http_429"],
+            ]
+        )
+    return rows
+
+
+def cluster_tables(c):
+    """The scale-out scenarios: two servers behind nginx (bench/cluster.py)."""
+    out = []
+    if "attack" in c:
+        out.append(attack_table(c["attack"]))
+    if "attack-allowlist" in c:
+        out.append(attack_table(c["attack-allowlist"], "6b. The same with nginx's webhook allow-list on"))
+    if "webhooks10x" in c:
+        w = c["webhooks10x"]
+        out.append(
+            table(
+                f"7. Webhooks, {webhooks.WIDE} concurrent deliveries through nginx to both servers' gevent "
+                "processes",
+                [
+                    "deliveries",
+                    "200 within 3 s",
+                    "p50 ms",
+                    "p95 ms",
+                    "p99 ms",
+                    "max ms",
+                    "non-200",
+                    "lost",
+                    "processed",
+                    "processed twice",
+                    "drain s",
+                    "load",
+                ],
+                [
+                    [
+                        w["deliveries"],
+                        w["within_3s"],
+                        w["p50_ms"],
+                        w["p95_ms"],
+                        w["p99_ms"],
+                        w["max_ms"],
+                        " ".join(f"{count} {kind}" for kind, count in w["failures"].items()) or 0,
+                        w["lost"],
+                        w["processed"],
+                        w["processed_twice"],
+                        w["drain_s"],
+                        w["load"],
+                    ]
+                ],
+            )
+        )
+    if "sync10x" in c:
+        r = c["sync10x"]
+        out.append(
+            table(
+                f"9. Registrant sync, N = {r['n']} on one webinar, plan business, two servers behind nginx "
+                "(bound = ceil(N/30) batch calls at 40/s)",
+                [
+                    "N",
+                    "bound s",
+                    "wall s",
+                    "wall/bound",
+                    "addon pacing s",
+                    "batch calls",
+                    "Zoom calls",
+                    "429s",
+                    "lost",
+                    "job's memory growth MB",
+                    "load",
+                ],
+                [
+                    [
+                        r["n"],
+                        r["bound_s"],
+                        r["wall_s"],
+                        r["ratio"],
+                        r["pacing_bound_s"],
+                        r["batch_calls"],
+                        r["calls"],
+                        r["http_429"],
+                        r["lost"],
+                        r["memory_growth_mb"],
+                        r["load"],
+                    ]
+                ],
+            )
+        )
+    if "join10x" in c:
+        j = c["join10x"]
+        out.append(
+            table(
+                f"10. Join clicks: {j['trainees']} trainees click Join in each of {j['sessions']} trainings, "
+                f"{j['clicks']} clicks within 10 s through nginx, each registering just in time, while a "
+                f"{JOIN_BACKGROUND}-registrant sync runs",
+                [
+                    "clicks",
+                    "sent to Zoom",
+                    "other answers",
+                    "p50 ms",
+                    "p95 ms",
+                    "max ms",
+                    "registrant adds",
+                    "their 429s",
+                    "all 429s",
+                    "batch calls meanwhile",
+                    "load",
+                ],
+                [
+                    [
+                        j["clicks"],
+                        j["to_zoom"],
+                        j["other"],
+                        j["p50_ms"],
+                        j["p95_ms"],
+                        j["max_ms"],
+                        j["adds"],
+                        j["adds_429"],
+                        j["http_429"],
+                        j["batch_calls_during"],
+                        j["load"],
+                    ]
+                ],
+            )
+        )
+    if "hammer" in c:
+        h = c["hammer"]
+        out.append(
+            table(
+                f"8. The per-second budget shared by 2 servers x {h['clients'] // 2} workers: "
+                f"{h['clients']} clients asking for a start link (GET /meetings/{{id}}, Light) for "
+                f"{h['seconds']:.0f} s; Zoom's side from the sandbox's log",
+                [
+                    "Zoom calls",
+                    "busiest 1 s window",
+                    "limit",
+                    "calls/s",
+                    "of the limit",
+                    "429s",
+                    "answers",
+                    "errors",
+                    "load",
+                ],
+                [
+                    [
+                        h["calls"],
+                        h["busiest_window"],
+                        h["limit"],
+                        h["per_second"],
+                        f"{h['used']:.0%}",
+                        h["http_429"],
+                        h["answered"],
+                        h["errors"],
+                        h["load"],
+                    ]
+                ],
+            )
+        )
+    if c.get("nginx_statuses"):
+        rows = sorted(c["nginx_statuses"].items())
+        out.append(table("nginx's answers by source address and status", ["source status", "requests"], rows))
+    return out
 
 
 def server_table(log_path, workers):
@@ -299,11 +516,13 @@ def target_rows(results):
                 w["lost"] == 0 and not w["processed_twice"],
             ]
         )
-    if "attack" in results:
-        quiet, attacked = results["attack"]["quiet"], results["attack"]["under attack"]
+    for name, label in (("attack", "under attack"), ("attack-allowlist", "under attack, allow-list")):
+        if name not in results.get("cluster", {}):
+            continue
+        quiet, attacked = results["cluster"][name]["quiet"], results["cluster"][name]["under attack"]
         rows.append(
             [
-                "under attack: genuine p99 < 2x quiet",
+                f"{label}: genuine p99 < 2x quiet",
                 f"{fmt(attacked['p99_ms'], 1)} ms vs {fmt(quiet['p99_ms'], 1)} ms "
                 f"({fmt(attacked['p99_ratio'])}x)",
                 attacked["p99_ratio"] < 2,
@@ -311,11 +530,12 @@ def target_rows(results):
         )
         rows.append(
             [
-                "under attack: 0 genuine lost, 0 attacker rows",
+                f"{label}: 0 genuine lost, 0 attacker rows",
                 f"lost {attacked['lost']}, attacker rows {attacked['attacker_rows']}",
                 attacked["lost"] == 0 and attacked["attacker_rows"] == 0,
             ]
         )
+    rows += cluster_target_rows(results.get("cluster", {}))
     if "reconciliation" in results:
         r = results["reconciliation"]
         rows.append(["reconciliation <= 1.05x read bound", f"{fmt(r['ratio'])}x", r["ratio"] <= 1.05])
@@ -378,14 +598,26 @@ def main():
     rendered = tables(results)
     for text, _markdown in rendered:
         print(text)
+    servers = []
+    if set(SINGLE.split(",")) & wanted:
+        servers.append(f"one Odoo with {results['workers']} workers")
+    if "cluster" in results:
+        servers.append(
+            f"two behind nginx with {results['cluster']['workers']} workers each "
+            f"(plan `{results['cluster']['plan']}`)"
+        )
     header = (
-        f"Plan `{results['plan']}`, Odoo with {results['workers']} workers, {results['minutes']:.1f} min, "
+        f"Plan `{results['plan']}`, {', then '.join(servers)}; {results['minutes']:.1f} min, "
         "load average at start "
         f"{results['load_start']}, at end {results['load_end']} (1, 5, 15 min; 2 cores)."
     )
     print(f"\n{header}")
     (RESULTS / "summary.md").write_text(header + "\n\n" + "\n\n".join(md for _text, md in rendered) + "\n")
-    for phase in [*results.get("webhooks", {}).values(), *results.get("attack", {}).values()]:
+    cluster_results = results.get("cluster", {})
+    phases = [*results.get("webhooks", {}).values(), cluster_results.get("webhooks10x", {})]
+    for name in ("attack", "attack-allowlist"):
+        phases += cluster_results.get(name, {}).values()
+    for phase in phases:
         phase.pop("latencies", None)
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     plots(results)

@@ -5,6 +5,7 @@ can take the 3,000 registrants of the benchmark.
 Usage: python bench/sandbox_process.py --port PORT --plan PLAN (the sandbox's own options).
 """
 
+import os
 import signal
 import sys
 import threading
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from zoom_training.sandbox.__main__ import build, describe, parse_args
 
-WEBINAR_CAPACITY = 5000
+WEBINAR_CAPACITY = int(os.environ.get("BENCH_WEBINAR_CAPACITY") or 5000)  # the 10x sync: more
 
 
 def main():

@@ -1,9 +1,12 @@
-"""The processes under test: a throwaway database, the Zoom sandbox and Odoo (13 workers, queue_job's runner).
+"""The processes under test: a throwaway database, the Zoom sandbox and Odoo (13 workers, queue_job's runner);
+or, with `cluster=True`, two Odoo servers on the same database (6 workers each, the runner in the first)
+behind nginx configured with docs/nginx/zoom_training.conf (bench/nginx.py).
 
 Everything listens on 127.0.0.1; `Stack` is a context manager that stops what it started and drops the
 database, whatever happens in between.
 """
 
+import copy
 import os
 import secrets
 import signal
@@ -12,7 +15,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
 
@@ -42,6 +44,25 @@ class Settings:
         self.db_user = env("ODOO_DB_USER", "odoo")
         self.addons_path = os.environ["BENCH_ADDONS_PATH"]
         self.run_dir = RESULTS / "run"
+        self.cluster = False
+        self.cluster_workers = int(env("BENCH_CLUSTER_WORKERS", "6"))
+        self.second_port = int(env("BENCH_ODOO2_PORT", str(self.odoo_port + 100)))
+        self.nginx_port = int(env("BENCH_NGINX_PORT", str(self.odoo_port + 11)))
+        self.runner_port = self.nginx_port + 1  # nginx's loopback listener for queue_job's runner
+        self.webhook_allow_only = None  # the webhook allow-list turned on with these source addresses
+
+    def as_cluster(self):
+        """The same settings for two servers behind nginx."""
+        clone = copy.copy(self)
+        clone.cluster = True
+        clone.workers = self.cluster_workers
+        clone.run_dir = RESULTS / "run-cluster"
+        return clone
+
+    @property
+    def front_url(self):
+        """nginx in a cluster, else the one server."""
+        return f"http://127.0.0.1:{self.nginx_port}" if self.cluster else self.odoo_url
 
     @property
     def odoo_url(self):
@@ -83,24 +104,38 @@ class Stack:
         self.s = settings
         self.processes = []
         self.conf = settings.run_dir / "odoo.conf"
-        self.odoo = self.sandbox = None
+        self.odoo = self.sandbox = self.odoo2 = self.nginx = None
 
     def __enter__(self):
         self.s.run_dir.mkdir(parents=True, exist_ok=True)
-        for port in (self.s.odoo_port, self.s.odoo_port + 3, self.s.sandbox_port):
+        for port in self._ports():
             if port_busy(port):
                 raise SystemExit(
                     f"Port {port} on 127.0.0.1 is in use; set BENCH_ODOO_PORT / BENCH_SANDBOX_PORT."
                 )
         self._write_conf()
         self._drop_db()
-        self._create_db()
-        self._start_sandbox()
-        self._configure_company()
-        self._start_odoo()
+        try:
+            self._create_db()
+            self._start_sandbox()
+            self._configure_company()
+            self._start_odoo()
+            if self.s.cluster:
+                self._start_second_and_nginx()
+        except BaseException:
+            self.__exit__()  # stop what started before the failure
+            raise
         return self
 
+    def _ports(self):
+        ports = [self.s.odoo_port, self.s.odoo_port + 3, self.s.sandbox_port]
+        if self.s.cluster:
+            ports += [self.s.second_port, self.s.second_port + 3, self.s.nginx_port, self.s.runner_port]
+        return ports
+
     def __exit__(self, *_exc):
+        if self.nginx:
+            self.nginx.stop()
         for process in reversed(self.processes):
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -114,7 +149,27 @@ class Stack:
         from cryptography.fernet import Fernet
 
         s = self.s
-        text = f"""[options]
+        self.key = Fernet.generate_key().decode()
+        (s.run_dir / "odoo.log").unlink(missing_ok=True)
+        self.conf.write_text(self._conf_text(s.odoo_port, "odoo.log", runner=True))
+        self.conf.chmod(0o600)
+        if s.cluster:
+            (s.run_dir / "odoo2.log").unlink(missing_ok=True)
+            self.conf2 = s.run_dir / "odoo2.conf"
+            self.conf2.write_text(self._conf_text(s.second_port, "odoo2.log", runner=False))
+            self.conf2.chmod(0o600)
+
+    def _conf_text(self, http_port, logfile, runner):
+        """One server's odoo.conf; in a cluster the runner (first server only) sends each job through
+        nginx's loopback listener to either server's workers, and both trust nginx's X-Forwarded-*."""
+        s = self.s
+        if not s.cluster:
+            queue_job = "channels = root:2,root.zoom:1"
+        elif runner:
+            queue_job = f"channels = root:4,root.zoom:2\nhost = 127.0.0.1\nport = {s.runner_port}"
+        else:
+            queue_job = "channels = root:0"  # no runner in this server
+        return f"""[options]
 addons_path = {s.addons_path}
 db_host = {s.pghost}
 db_port = {s.pgport}
@@ -123,24 +178,24 @@ db_name = {s.db}
 dbfilter = ^{s.db}$
 data_dir = {s.run_dir}/data
 http_interface = 127.0.0.1
-http_port = {s.odoo_port}
-gevent_port = {urlsplit(s.gevent_url).port}
+http_port = {http_port}
+gevent_port = {http_port + 3}
 workers = {s.workers}
 max_cron_threads = {s.cron_threads}
 server_wide_modules = base,web,queue_job,zoom_training
-logfile = {s.run_dir}/odoo.log
+logfile = {s.run_dir}/{logfile}
+proxy_mode = {s.cluster}
+limit_time_cpu = {600 if s.cluster else 60}
+limit_time_real = {1200 if s.cluster else 120}
 admin_passwd = {secrets.token_urlsafe(16)}
-zoom_training_encryption_key = {Fernet.generate_key().decode()}
+zoom_training_encryption_key = {self.key}
 
 [queue_job]
-channels = root:2,root.zoom:1
+{queue_job}
 """
-        (s.run_dir / "odoo.log").unlink(missing_ok=True)
-        self.conf.write_text(text)
-        self.conf.chmod(0o600)
 
-    def _odoo(self, *args, **kwargs):
-        command = [PY, f"{self.s.odoo_src}/odoo-bin", "-c", str(self.conf), *args]
+    def _odoo(self, *args, conf=None, **kwargs):
+        command = [PY, f"{self.s.odoo_src}/odoo-bin", "-c", str(conf or self.conf), *args]
         return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, **kwargs)
 
     def psql(self, sql, database="postgres"):
@@ -186,7 +241,7 @@ channels = root:2,root.zoom:1
             str(self.conf),
             s.db,
             s.sandbox_url,
-            s.odoo_url,
+            s.front_url,
         ]
         subprocess.run(
             command,
@@ -197,11 +252,30 @@ channels = root:2,root.zoom:1
         )
 
     def _start_odoo(self):
-        say(f"starting Odoo on {self.s.odoo_url} ({self.s.workers} workers, queue_job root:2,root.zoom:1)")
+        say(f"starting Odoo on {self.s.odoo_url} ({self.s.workers} workers, queue_job's runner)")
         # a session of its own: the server, its workers and queue_job's runner can be killed together
         self.odoo = self._odoo(start_new_session=True)
         self.processes.append(self.odoo)
         wait_for(lambda: _answers(f"{self.s.odoo_url}/web/login"), 90, "Odoo")
+
+    def _start_second_and_nginx(self):
+        from nginx import Nginx
+
+        s = self.s
+        say(f"starting a second Odoo on 127.0.0.1:{s.second_port} ({s.workers} workers, no job runner)")
+        self.odoo2 = self._odoo(conf=self.conf2, start_new_session=True)
+        self.processes.append(self.odoo2)
+        wait_for(lambda: _answers(f"http://127.0.0.1:{s.second_port}/web/login"), 90, "the second Odoo")
+        say(f"starting nginx on {s.front_url} with docs/nginx/zoom_training.conf")
+        self.nginx = Nginx(
+            s.run_dir / "nginx",
+            http_ports=(s.odoo_port, s.second_port),
+            gevent_ports=(s.odoo_port + 3, s.second_port + 3),
+            public_port=s.nginx_port,
+            runner_port=s.runner_port,
+            allow_only=s.webhook_allow_only,
+        ).start()
+        wait_for(lambda: _answers(f"{s.front_url}/web/login"), 30, "nginx")
 
     def kill_odoo(self):
         """kill -9 of the whole server: master, HTTP and cron workers, queue_job's runner."""

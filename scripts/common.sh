@@ -75,6 +75,20 @@ ensure_chromium() {
     fi
 }
 
+ensure_nginx() {
+    # `make bench` and `make run-cluster` put Debian's nginx in front of two Odoo servers.
+    if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+        return
+    fi
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+        say "installing nginx for the two-server front (apt-get install nginx)"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null \
+            || die "apt-get could not install nginx; install it and run again."
+    else
+        die "nginx is missing: the two-server benchmark runs behind it. Install Debian's nginx (sudo apt-get install nginx) and run again."
+    fi
+}
+
 odoo_requirements() {
     # Odoo's requirements, less python-ldap (system headers, auth_ldap only) and with a cbor2 that builds on
     # Python 3.11 (5.4.2 does not).

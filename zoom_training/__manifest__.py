@@ -1,7 +1,7 @@
 {
     "name": "Zoom Training",
     "summary": "Zoom meetings and webinars, registrants, webhooks and attendance for Odoo trainings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Marketing/Events",
     "website": "https://github.com/zoom-training/zoom_training",
     "author": "zoom_training developers",

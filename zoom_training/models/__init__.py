@@ -7,6 +7,7 @@ from . import zoom_token
 from . import zoom_breaker
 from . import zoom_quota_reading
 from . import zoom_host_budget
+from . import zoom_rate_slot
 from . import zoom_account
 from . import zoom_meeting
 from . import zoom_sync_mixin

@@ -4,10 +4,11 @@ import threading
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
 from odoo.tools import config
 
 from ..utils.breaker import DEFAULT_COOLING_SECONDS, DEFAULT_THRESHOLD, CircuitBreaker
-from ..utils.budget import RateBudget
+from ..utils.budget import RateBudget, SqlPacer
 from ..utils.client import ZoomClient
 from ..utils.crypto import EncryptionKeyError, MissingEncryptionKey, SecretBox
 from ..utils.errors import ZoomError, ZoomScopeError, ZoomUnreachable
@@ -18,7 +19,7 @@ from .zoom_quota_reading import ZoomQuotaStore
 from .zoom_token import ZoomTokenStore
 
 _logger = logging.getLogger(__name__)
-_BUDGETS = {}  # (database, company, plan) -> RateBudget shared by this process's calls
+_BUDGETS = {}  # (database, company, plan, account) -> RateBudget: pacer in the database, daily readings
 _BUDGETS_LOCK = threading.Lock()
 
 
@@ -239,22 +240,22 @@ class ZoomAccount(models.Model):
             max_retries=int(params.get_param("zoom_training.max_retries", 3)),
             breaker=self._circuit_breaker(),
             budget=self._rate_budget(),
+            interactive=bool(self.env.context.get("zoom_interactive")),
             logger=_logger,
         )
 
     def _rate_budget(self):
-        """This process's share of the plan's per-second limits, kept between calls and jobs.
-
-        Zoom calls run in the `root.zoom` channel, one at a time by default: that one job may use the whole
-        budget. With a channel capacity of k, set `zoom_training.rate_share` to 1/k.
-        """
+        """The account's per-second budget, paced in the database for every process and server of the
+        deployment (`zoom.rate.slot`); Zoom's daily quota readings are kept with it."""
         plan = self.company_id.zoom_plan
-        share = float(self.env["ir.config_parameter"].sudo().get_param("zoom_training.rate_share", 1.0))
-        key = (self.env.cr.dbname, self.company_id.id, plan, share)
+        account_key = self.account_id or f"company-{self.company_id.id}"
+        dbname = self.env.cr.dbname
+        key = (dbname, self.company_id.id, plan, account_key)
         with _BUDGETS_LOCK:
             if key not in _BUDGETS:
+                pacer = SqlPacer(lambda: Registry(dbname).cursor(), account_key)
                 store = ZoomQuotaStore(self.env.registry, self.company_id.id)
-                _BUDGETS[key] = RateBudget(plan, share=share, daily_store=store)
+                _BUDGETS[key] = RateBudget(plan, pacer=pacer, daily_store=store)
             return _BUDGETS[key]
 
     def _circuit_breaker(self):
@@ -293,7 +294,7 @@ class ZoomAccount(models.Model):
                     "app in the Zoom App Marketplace, then test again: %s",
                     ", ".join(missing),
                 )
-            account_user = self._client_for(store).get("/users/me")
+            account_user = self.with_context(zoom_interactive=True)._client_for(store).get("/users/me")
         except UserError as error:
             return False, error.args[0]
         except ZoomScopeError as error:

@@ -497,5 +497,7 @@ class ZoomMeeting(models.Model):
         host = self.sudo().host_user_id
         if self.env.user != host:
             raise AccessError(_("Only the host, %s, can start this meeting.", host.name))
-        answer = self.sudo()._client().get(f"/{self.kind}s/{self.zoom_id}")
+        answer = (
+            self.sudo().with_context(zoom_interactive=True)._client().get(f"/{self.kind}s/{self.zoom_id}")
+        )
         return {"type": "ir.actions.act_url", "url": answer["start_url"], "target": "new"}

@@ -209,6 +209,7 @@ class SandboxApp:
 
     # -- the request log --------------------------------------------------------------------------
     def _log(self, request, started, status, template, operation_id, category, response):
+        received = time.time() - (time.monotonic() - started)  # when the request came in
         response_json = None
         if response is not None and response.mimetype == "application/json":
             response_json = json.loads(response.get_data(as_text=True) or "null")
@@ -223,6 +224,7 @@ class SandboxApp:
                 category=category,
                 at=format_utc(self.sandbox.clock.now()),
                 duration=time.monotonic() - started,
+                received=received,
                 request_json=_body_of(request)
                 if request.mimetype != "application/x-www-form-urlencoded"
                 else None,

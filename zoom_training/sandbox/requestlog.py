@@ -18,6 +18,7 @@ class LoggedRequest:
     request_json: object = None
     response_json: object = None
     headers: dict = field(default_factory=dict)
+    received: float = 0.0  # epoch seconds with microseconds: Zoom-side rates in any 1 s window
 
     def as_dict(self):
         return {
@@ -30,6 +31,7 @@ class LoggedRequest:
             "category": self.category,
             "at": self.at,
             "duration": self.duration,
+            "received": self.received,
             "request_json": self.request_json,
             "response_json": self.response_json,
         }

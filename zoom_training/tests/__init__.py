@@ -10,6 +10,7 @@ from . import (
     test_install,
     test_meetings,
     test_privacy,
+    test_rate_budget,
     test_reconciliation,
     test_reconciliation_after,
     test_reconciliation_registrants,

@@ -36,6 +36,14 @@ class TestInstall(TransactionCase):
         self.assertEqual(chosen.zoom_email, "chosen.zoom@example.com", "a set identity is kept")
         self.assertFalse(portal.zoom_email, "portal users host nothing")
 
+    def test_the_upgrade_drops_the_per_process_rate_share(self):
+        """Since 18.0.1.2.0 every process paces on the account's one budget in the database."""
+        migration = _load_migration("18.0.1.2.0", "post-migration.py")
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("zoom_training.rate_share", "0.5")
+        migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.assertFalse(params.get_param("zoom_training.rate_share"))
+
     def test_zoom_jobs_have_their_own_queue_channel(self):
         channel = self.env.ref("zoom_training.queue_job_channel_zoom")
         self.assertEqual(channel.complete_name, "root.zoom")

@@ -343,6 +343,7 @@ class TestOperationalRecords(SecurityCase):
         "zoom.reconciliation.line",
         "zoom.host.budget",
         "zoom.breaker",
+        "zoom.rate.slot",
         "zoom.user.token",
         "zoom.token",
         "zoom.account",
@@ -357,6 +358,16 @@ class TestOperationalRecords(SecurityCase):
                     self.env[model].with_user(self.trainee).search([])
                 self.env[model].with_user(self.zoom_admin).search([])  # no error
         self.assert_rpc_refused("sec_employee", "zoom.webhook.event", "search_read", [[]])
+
+    def test_the_shared_rate_budget_is_written_by_the_pacing_only(self):
+        """A slot moved by hand would let calls through ahead of Zoom's limit, or hold them all back."""
+        with self.assertRaises(AccessError):
+            self.env["zoom.rate.slot"].with_user(self.zoom_admin).create(
+                {"account_key": "sandbox_account", "category": "Light", "next_at": 0}
+            )
+        self.assert_rpc_refused(
+            "sec_zoom_admin", "zoom.rate.slot", "create", [{"account_key": "x", "category": "Light"}]
+        )
 
     def test_secrets_stay_with_the_settings_administrator(self):
         self.connect_company(self.env)

@@ -82,11 +82,13 @@ class ZoomClient:
         breaker=None,
         budget=None,
         on_failure=None,
+        interactive=False,
     ):
         self._token_source = token_source
         self.on_failure = on_failure  # called (method, path, error) when a call finally fails
         self._breaker = breaker
         self._budget = budget
+        self.interactive = interactive  # someone is waiting for this call: it goes ahead of background sync
         self.api_url = api_url.rstrip("/") if api_url else None
         self.session = session or new_session()
         self.timeout = timeout
@@ -218,7 +220,7 @@ class ZoomClient:
         if self._budget is not None:
             category = category_of(method, path)
             self._wait_for_daily_quota(category)
-            self._budget.acquire(category)
+            self._budget.acquire(category, interactive=self.interactive)
         url = self.base_url(token) + "/" + path.lstrip("/")
         headers = {"Authorization": f"Bearer {token.access_token}"}
         started = time.monotonic()

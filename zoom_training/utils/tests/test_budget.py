@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from zoom_training.sandbox import ZoomSandbox
-from zoom_training.utils.budget import HEAVY, LIGHT, MEDIUM, DailyReading, RateBudget, category_of
+from zoom_training.utils.budget import HEAVY, LIGHT, MEDIUM, DailyReading, LocalPacer, RateBudget, category_of
 from zoom_training.utils.client import ZoomClient
 from zoom_training.utils.errors import ZoomRateLimited
 from zoom_training.utils.oauth import CachedTokenSource
@@ -49,12 +49,37 @@ def test_calls_beyond_the_plans_rate_wait_their_turn():
     assert fake.now == pytest.approx(4 / 0.95)
 
 
-def test_a_workers_share_slows_it_down():
+def test_two_budgets_sharing_one_pacer_stay_under_one_limit_together():
     fake = FakeTime()
-    budget = RateBudget("pro", share=0.5, clock=fake.clock, sleep=fake.sleep)
-    for _call in range(11):
-        budget.acquire(HEAVY)  # pro: 10/s, half of it: 5/s, at 95%: 4.75/s
-    assert fake.now == pytest.approx(10 / 4.75)
+    pacer = LocalPacer(fake.clock)
+    first, second = (RateBudget("pro", clock=fake.clock, sleep=fake.sleep, pacer=pacer) for _ in range(2))
+    for _call in range(5):
+        first.acquire(HEAVY)
+        second.acquire(HEAVY)  # pro: 10 Heavy calls a second for the account, at 95%: 9.5/s together
+    assert fake.now == pytest.approx(9 / 9.5)
+
+
+def test_background_work_books_two_slots_ahead_at_most_and_an_interactive_call_goes_next():
+    fake = FakeTime()
+    pacer = LocalPacer(fake.clock)
+    interval = 1 / 9.5  # pro, Heavy
+    answers = [pacer.reserve(HEAVY, interval, 2 * interval) for _worker in range(10)]  # a sync's 10 workers
+    assert [booked for booked, _wait in answers] == [True, True, True] + [False] * 7
+    assert answers[3][1] == pytest.approx(interval), "a refused worker asks again when a slot is in reach"
+    booked, wait = pacer.reserve(HEAVY, interval, None)  # a Join click
+    assert booked and wait == pytest.approx(3 * interval), "behind 3 booked slots, not behind the backlog"
+    assert pacer.reserve(HEAVY, interval, 2 * interval)[0] is False, "the click's slot is taken from the sync"
+
+
+def test_an_interactive_acquire_waits_no_more_than_three_slots_behind_a_busy_sync():
+    fake = FakeTime()
+    pacer = LocalPacer(fake.clock)
+    sync = RateBudget("free", clock=fake.clock, sleep=fake.sleep, pacer=pacer)
+    click = RateBudget("free", clock=fake.clock, sleep=fake.sleep, pacer=pacer)
+    for _worker in range(3):
+        pacer.reserve(LIGHT, 1 / 3.8, 2 / 3.8)  # free: 4 Light calls a second
+    assert click.acquire(LIGHT, interactive=True) == pytest.approx(3 / 3.8)
+    assert sync.acquire(LIGHT) == pytest.approx(1 / 3.8), "the sync comes after the click"
 
 
 def test_paced_calls_get_no_429_where_unpaced_ones_do():
