@@ -9,6 +9,7 @@ from . import (
     test_install,
     test_meetings,
     test_privacy,
+    test_real_runs,
     test_reconciliation,
     test_reconciliation_after,
     test_reconciliation_registrants,
