@@ -42,6 +42,7 @@ def run(settings, wanted):
             results["attack"] = webhooks.under_attack(odoo, url, results["burst"]["zoom_id"])
         if "reconciliation" in wanted:
             results["reconciliation"] = sessions.reconciliation(odoo, sandbox)
+            results["catch_up"] = sessions.catch_up(odoo, sandbox)
         if "save" in wanted:
             results["save"] = sessions.save_cost(odoo)
     results["load_end"] = load_average()
@@ -187,6 +188,15 @@ def tables(results):
                         r["load"],
                     ]
                 ],
+            )
+        )
+    if "catch_up" in results:
+        c = results["catch_up"]
+        out.append(
+            table(
+                "4b. Hourly registrant catch-up (sessions not ended only)",
+                ["meetings in Zoom", "looked at", "Zoom calls", "jobs", "wall s", "load"],
+                [[c["in_zoom"], c["looked_at"], c["calls"], c["jobs"], c["wall_s"], c["load"]]],
             )
         )
     if "save" in results:

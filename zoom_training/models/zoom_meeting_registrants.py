@@ -525,6 +525,8 @@ class ZoomMeeting(models.Model):
                 ("sync_state", "!=", "deleted"),
                 "|",
                 ("res_model", "=", "calendar.recurrence"),
+                "&",
+                ("zoom_status", "!=", "ended"),
                 "|",
                 ("end", ">", now),
                 ("end", "=", False),

@@ -32,11 +32,15 @@ class ZoomSyncMixin(models.AbstractModel):
     zoom_sync_state = fields.Selection(related="zoom_meeting_id.sync_state", string="Zoom status")
     zoom_sync_error = fields.Text(related="zoom_meeting_id.sync_error", string="Zoom error")
     zoom_quota_until = fields.Datetime(related="zoom_meeting_id.quota_until")
-    zoom_sync_warning = fields.Text(related="zoom_meeting_id.sync_warning", string="Zoom warning")
+    # Staff only: they name instructors' Zoom emails and licences (website visitors read trainings).
+    zoom_sync_warning = fields.Text(
+        related="zoom_meeting_id.sync_warning", string="Zoom warning", groups="base.group_user"
+    )
     zoom_capacity_warning = fields.Char(
         "Zoom capacity",
         compute="_compute_zoom_capacity_warning",
         compute_sudo=True,
+        groups="base.group_user",
         help="Seats beyond what the host's Zoom licence admits.",
     )
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import requests
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
@@ -187,6 +188,24 @@ class TestSeatsAndLicences(HostChangeCase):
         small = self.zoom_training("Seats: small meeting", kind="meeting", seats_limited=True, seats_max=40)
         self.assertFalse(small.zoom_capacity_warning)
 
+    def test_the_warnings_are_shown_to_staff_only(self):
+        self.sandbox.user("host@example.com").webinar_capacity = 500
+        training = self.zoom_training(
+            "Seats: staff only",
+            kind="webinar",
+            seats_limited=True,
+            seats_max=800,
+            zoom_instructor_ids=[(4, self.outsider.id)],
+        )
+        self.outsider.sudo().zoom_email = False
+        self.sync(lambda: training.write({"name": "Seats: staff only, renamed"}))
+        portal = new_test_user(self.env, login="portal_reader", groups="base.group_portal")
+        self.assertTrue(training.zoom_capacity_warning and training.zoom_sync_warning)
+        for field in ("zoom_capacity_warning", "zoom_sync_warning"):
+            self.assertNotIn(field, training.with_user(portal).fields_get())
+            with self.assertRaises(AccessError):
+                training.with_user(portal).read([field])
+
     def test_the_capacity_and_warnings_are_written_by_the_sync_only(self):
         training = self.zoom_training("Seats: written by sync", kind="meeting")
         organiser = new_test_user(self.env, login="organiser", groups="event.group_event_manager")
@@ -348,3 +367,49 @@ class TestCompaniesSharingAnAccount(HostChangeCase, WebhookCase, HttpCase):
         meeting_b.zoom_status = "waiting"
         self.started(meeting_a)
         self.assertEqual((meeting_a.zoom_status, meeting_b.zoom_status), ("started", "waiting"))
+
+
+@tagged("post_install", "-at_install")
+class TestCatchUp(ZoomRegistrantCase):
+    def waiting(self, training, prefix):
+        with trap_jobs():  # the sync of the save is lost: the registrations wait for the catch-up
+            return self.register(training, 2, prefix=prefix)
+
+    def catch_up(self):
+        with trap_jobs() as trap:
+            before = self.env.cr.sql_log_count
+            looked_at = self.env["zoom.meeting"]._cron_zoom_registrant_catch_up()
+            queries = self.env.cr.sql_log_count - before
+            jobs = len(trap.enqueued_jobs)
+            while trap.enqueued_jobs:
+                trap.perform_enqueued_jobs()
+        return looked_at, jobs, queries
+
+    def test_the_hourly_catch_up_looks_only_at_sessions_that_have_not_ended(self):
+        now = fields.Datetime.now().replace(microsecond=0)
+        upcoming = self.zoom_training("Catch-up: upcoming")
+        held = self.zoom_training("Catch-up: held this morning", start=now - timedelta(hours=3))
+        ended_early = self.zoom_training("Catch-up: ended early", start=now - timedelta(minutes=30))
+        ended_early.zoom_meeting_id.zoom_status = "ended"  # as Zoom's meeting.ended said
+        late = {t: self.waiting(t, f"late{t.id}-") for t in (upcoming, held, ended_early)}
+        self.sandbox.requests.clear()
+        looked_at, jobs, _queries = self.catch_up()
+        sessions = (upcoming | held | ended_early).zoom_meeting_id
+        self.assertEqual(looked_at & sessions, upcoming.zoom_meeting_id)
+        self.assertEqual(jobs, 1)
+        self.assertEqual(set(late[upcoming].mapped("zoom_sync_state")), {"synced"})
+        self.assertEqual(set((late[held] | late[ended_early]).mapped("zoom_sync_state")), {"to_sync"})
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
+
+    def test_the_catch_up_costs_the_same_queries_for_one_session_or_six(self):
+        start = datetime(2026, 12, 21, 9, 0)
+        first = self.zoom_training("Catch-up cost: 1", start=start)
+        self.waiting(first, "costone-")
+        _looked, jobs, one = self.catch_up()
+        self.assertEqual(jobs, 1)
+        trainings = [self.zoom_training(f"Catch-up cost: {n}", start=start) for n in range(2, 8)]
+        for training in trainings:
+            self.waiting(training, f"cost{training.id}-")
+        _looked, jobs, six = self.catch_up()
+        self.assertEqual(jobs, 6)
+        self.assertEqual(six, one, "the catch-up's queries grow with the number of sessions")
