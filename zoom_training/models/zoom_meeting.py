@@ -425,7 +425,9 @@ class ZoomMeeting(models.Model):
         self.sudo().with_delay(
             channel="root.zoom",
             identity_key=f"zoom-delete-replaced-{self.id}-{old_zoom_id}",
-            description=_("Zoom: delete %s, now hosted by %s", self.name, self.host_user_id.name),
+            description=_(
+                "Zoom: delete %(name)s, now hosted by %(host)s", name=self.name, host=self.host_user_id.name
+            ),
         )._zoom_delete_replaced(old_zoom_id, old_host.id)
         source.message_post(
             body=_(
