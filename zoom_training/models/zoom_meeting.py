@@ -406,12 +406,17 @@ class ZoomMeeting(models.Model):
     # Host changes ----------------------------------------------------------------------------------
 
     def _zoom_host_changed(self, source):
-        """The responsible user, or who they are in Zoom, changed while the session has not run yet."""
+        """Who hosts the session in Zoom must change: the responsible user, or who they are in Zoom, is not
+        the meeting's host any more, and the session has not run yet. A new responsible user who is the same
+        Zoom user (one Zoom identity for two Odoo users) only takes over *Start as host*."""
         host = source._zoom_host_user()
-        if not host or self.zoom_status != "waiting":
+        if not host or self.zoom_status != "waiting" or not self.host_email:
             return False
-        email = host._zoom_verified_email()
-        return host != self.host_user_id or bool(email and email != (self.host_email or "").lower())
+        if host._zoom_verified_email() == self.host_email.lower():
+            if host != self.host_user_id:
+                self.host_user_id = host
+            return False
+        return True
 
     def _zoom_move_to_host(self, source, payload):
         """Zoom's API does not hand a meeting to another host (an update with `schedule_for` is refused,
@@ -419,7 +424,8 @@ class ZoomMeeting(models.Model):
         the registrant sync that follows (each mailed their new link once), and the old one deleted by a
         job queued in the same transaction. A retry adopts the meeting it created (see _zoom_create)."""
         old_zoom_id, old_host = self.zoom_id, self.host_user_id
-        self.requested_at = fields.Datetime.now()
+        # occurrences are read again from the new meeting (Zoom's occurrence ids are their start instants)
+        self.write({"requested_at": fields.Datetime.now(), "occurrence_state": False})
         self._zoom_create(source, payload)
         self._zoom_forget_registrants()
         self.sudo().with_delay(

@@ -117,6 +117,21 @@ class TestHostChange(HostChangeCase):
         self.sync(lambda: self.host.with_user(manager).write({"zoom_email": "host.new@example.com"}))
         self.assertEqual(self.in_zoom(training).host.email, "host.new@example.com")
 
+    def test_a_responsible_user_who_is_the_same_zoom_user_takes_over_without_a_new_meeting(self):
+        twin = self._user("twin", "twin@example.com")
+        twin.sudo().zoom_email = "host@example.com"  # an assistant using the trainer's Zoom account
+        training = self.zoom_training("Host change: same Zoom user", kind="meeting")
+        old_zoom_id = training.zoom_meeting_id.zoom_id
+        self.sandbox.requests.clear()
+        self.sync(lambda: training.write({"user_id": twin.id}))
+        self.assertEqual(training.zoom_meeting_id.zoom_id, old_zoom_id)
+        self.assertEqual(self.zoom_calls("meetingCreate") + self.zoom_calls("meetingDelete"), 0)
+        self.assertTrue(start_link_opens(self.start_url_as(twin, training)))
+
+    def test_the_job_deleting_the_replaced_meeting_is_configured_for_retries(self):
+        function = self.env.ref("zoom_training.job_function_zoom_meeting_delete_replaced")
+        self.assertEqual(function.channel_id.complete_name, "root.zoom")
+
     def test_zoom_refuses_handing_a_meeting_to_another_host_by_update(self):
         training = self.zoom_training("Host change: schedule_for", kind="meeting")
         client = training.zoom_meeting_id.sudo()._client()
