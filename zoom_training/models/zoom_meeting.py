@@ -437,10 +437,8 @@ class ZoomMeeting(models.Model):
         )._zoom_delete_replaced(old_zoom_id, old_host.id)
         source.message_post(
             body=_(
-                "Zoom: %(name)s now hosts this session (a new Zoom %(kind)s; the trainees' links are "
-                "replaced and mailed).",
-                name=self.host_user_id.name,
-                kind=self.kind,
+                "Zoom: %s now hosts this session; the trainees' links are replaced and mailed.",
+                self.host_user_id.name,
             ),
             subtype_xmlid="mail.mt_note",
         )
