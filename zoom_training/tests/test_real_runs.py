@@ -117,6 +117,32 @@ class TestHostChange(HostChangeCase):
         self.sync(lambda: self.host.with_user(manager).write({"zoom_email": "host.new@example.com"}))
         self.assertEqual(self.in_zoom(training).host.email, "host.new@example.com")
 
+    def test_a_weekly_series_follows_its_new_organizer_without_its_cancelled_occurrence(self):
+        start = datetime(2026, 12, 7, 9, 0)  # a Monday
+        series = self.sync(
+            lambda: self.calendar_event(
+                name="Host change: weekly series",
+                start=start,
+                stop=start + timedelta(hours=1),
+                recurrency=True,
+                rrule_type="weekly",
+                interval=1,
+                end_type="count",
+                count=3,
+                mon=True,
+            )
+        ).recurrence_id.calendar_event_ids.sorted("start")
+        old_zoom_id = series.zoom_meeting_id.zoom_id
+        self.sync(lambda: series[1].action_archive())
+        self.sync(lambda: series[0].write({"user_id": self.standin.id, "recurrence_update": "all_events"}))
+        meeting = self.in_zoom(series[0])
+        self.assertEqual(meeting.host.email, "standin@example.com")
+        self.assertIsNone(self.sandbox.meeting(int(old_zoom_id)))
+        available = [
+            o.start_time.replace(tzinfo=None) for o in meeting.occurrences if o.status == "available"
+        ]
+        self.assertEqual(available, [series[0].start, series[2].start])
+
     def test_a_responsible_user_who_is_the_same_zoom_user_takes_over_without_a_new_meeting(self):
         twin = self._user("twin", "twin@example.com")
         twin.sudo().zoom_email = "host@example.com"  # an assistant using the trainer's Zoom account
