@@ -51,6 +51,7 @@ def single_server(settings, wanted, results):
             results["webhooks"] = webhooks.ingestion(odoo, servers, results["burst"]["zoom_id"])
         if "reconciliation" in wanted:
             results["reconciliation"] = sessions.reconciliation(odoo, sandbox)
+            results["catch_up"] = sessions.catch_up(odoo, sandbox)
         if "save" in wanted:
             results["save"] = sessions.save_cost(odoo)
 
@@ -192,6 +193,15 @@ def tables(results):
                         r["load"],
                     ]
                 ],
+            )
+        )
+    if "catch_up" in results:
+        c = results["catch_up"]
+        out.append(
+            table(
+                "4b. Hourly registrant catch-up (sessions not ended only)",
+                ["meetings in Zoom", "looked at", "Zoom calls", "jobs", "wall s", "load"],
+                [[c["in_zoom"], c["looked_at"], c["calls"], c["jobs"], c["wall_s"], c["load"]]],
             )
         )
     if "save" in results:

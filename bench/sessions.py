@@ -125,11 +125,50 @@ def reconciliation(odoo, sandbox):
     }
 
 
-def bench_hosts(odoo, sandbox, count):
+CATCH_UP_PAST = int(env("BENCH_CATCH_UP_PAST", "100"))
+
+
+def catch_up(odoo, sandbox):
+    """The hourly registrant catch-up beside the reconciliation's 200 upcoming trainings and CATCH_UP_PAST
+    trainings held yesterday: which sessions it looks at, and the Zoom calls it causes."""
+    say(f"catch-up: the reconciliation's trainings and {CATCH_UP_PAST} held yesterday, the hourly run")
+    hosts = bench_hosts(odoo, sandbox, math.ceil(CATCH_UP_PAST / HOST_MEETINGS), prefix="catchup")
+    values = [
+        dict(training_values(f"Held training {i}", "meeting", days_ahead=-1), user_id=hosts[i % len(hosts)])
+        for i in range(CATCH_UP_PAST)
+    ]
+    event_ids = []
+    for start in range(0, CATCH_UP_PAST, 50):
+        event_ids += odoo.call("event.event", "create", values[start : start + 50])
+    wait_synced(odoo, event_ids, timeout=900)
+    wait_queue_idle(odoo, timeout=900)
+    in_zoom = [("active", "=", True), ("zoom_id", "!=", False)]
+    not_ended = [*in_zoom, ("zoom_status", "!=", "ended"), ("end", ">", odoo_now())]
+    cron_id = odoo.ref("zoom_training.ir_cron_zoom_registrant_catch_up")
+    sandbox.clear_log()
+    load, since = load_average(), odoo_now()
+    with Timer() as run:
+        odoo.call("ir.cron", "method_direct_trigger", [cron_id])
+    wait_queue_idle(odoo)
+    return {
+        "in_zoom": odoo.call("zoom.meeting", "search_count", in_zoom),
+        "looked_at": odoo.call("zoom.meeting", "search_count", not_ended),
+        "calls": len(sandbox.requests_log()),
+        "jobs": odoo.call("queue.job", "search_count", [("date_created", ">=", since)]),
+        "wall_s": run.seconds,
+        "load": load,
+    }
+
+
+def odoo_now():
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+
+
+def bench_hosts(odoo, sandbox, count, prefix="bench"):
     """Odoo users who are licensed hosts in the sandbox."""
     ids = []
     for k in range(count):
-        email = f"bench.host{k}@example.com"
+        email = f"{prefix}.host{k}@example.com"
         sandbox.admin("POST", "users", {"email": email, "type": "licensed"})
         found = odoo.call("res.users", "search", [("login", "=", email)])
         ids += found or [

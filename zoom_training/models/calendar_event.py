@@ -69,6 +69,12 @@ class CalendarEvent(models.Model):
     def _zoom_host_user(self):
         return self.user_id
 
+    def _zoom_seats_fields(self):
+        return ["partner_ids"]
+
+    def _zoom_expected_seats(self):
+        return len(self.partner_ids)
+
     def _zoom_cohost_users(self):
         """Other internal attendees help host; they are never sent as registrants."""
         return self.partner_ids.user_ids.filtered(lambda user: not user.share) - self.user_id

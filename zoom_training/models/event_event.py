@@ -61,6 +61,12 @@ class EventEvent(models.Model):
     def _zoom_cohost_users(self):
         return self.zoom_instructor_ids - self.user_id
 
+    def _zoom_seats_fields(self):
+        return ["seats_limited", "seats_max", "seats_taken"]
+
+    def _zoom_expected_seats(self):
+        return self.seats_max if self.seats_limited else self.seats_taken
+
     def _zoom_is_cancelled(self):
         cancelled = self.env.ref("event.event_stage_cancelled", raise_if_not_found=False)
         return not self.active or (cancelled and self.stage_id == cancelled)

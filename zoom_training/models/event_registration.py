@@ -27,8 +27,9 @@ class EventRegistration(models.Model):
     def write(self, vals):
         self._zoom_check_system_fields(vals)
         if ZOOM_WATCHED_FIELDS & set(vals):
-            vals = self._zoom_mark_to_sync(vals)
-            result = super().write(vals)
+            before = self._zoom_sessions_before_move(vals)
+            result = super().write(self._zoom_mark_to_sync(vals))
+            self._zoom_follow_move(before)
             self._zoom_schedule_registrant_sync()
             return result
         return super().write(vals)

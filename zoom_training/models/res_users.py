@@ -37,8 +37,29 @@ class ResUsers(models.Model):
         """Zoom administrators set users' Zoom identities without the right to edit users otherwise."""
         if set(vals) == {"zoom_email"} and not self.env.su:
             self._zoom_check_identity_manager()
-            return super(ResUsers, self.sudo()).write(vals)
-        return super().write(vals)
+            result = super(ResUsers, self.sudo()).write(vals)
+        else:
+            result = super().write(vals)
+        if "zoom_email" in vals:
+            self._zoom_sessions_follow_identity()
+        return result
+
+    def _zoom_sessions_follow_identity(self):
+        """Who a host is in Zoom changed: the sessions they host and that have not run move with them."""
+        meetings = (
+            self.env["zoom.meeting"]
+            .sudo()
+            .search(
+                [
+                    ("host_user_id", "in", self.ids),
+                    ("zoom_id", "!=", False),
+                    ("zoom_status", "=", "waiting"),
+                    ("end", ">", fields.Datetime.now()),
+                ]
+            )
+        )
+        meetings.with_context(tracking_disable=True).write({"sync_state": "pending"})
+        meetings._enqueue_push()
 
     def _zoom_check_identity_manager(self):
         if not self.env.user.has_group("zoom_training.group_zoom_manager"):

@@ -1,5 +1,6 @@
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from odoo import _, api, fields, models
@@ -22,6 +23,7 @@ from .zoom_plain import zoom_plain
 
 _logger = logging.getLogger(__name__)
 
+DEFAULT_RETRY_SECONDS = 60
 PUSH_DELAY_SECONDS = 5  # edits within this window become one update
 CLOCK_SKEW = timedelta(minutes=1)  # between Odoo's clock and Zoom's when comparing creation times
 LICENSED = 2
@@ -66,6 +68,17 @@ class ZoomMeeting(models.Model):
     zoom_uuid = fields.Char("Zoom UUID", copy=False, readonly=True)
     start = fields.Datetime()
     duration = fields.Integer("Duration (minutes)")
+    end = fields.Datetime(
+        compute="_compute_end", store=True, index=True, help="When the session ends (start + duration)."
+    )
+    host_capacity = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Participants the host's Zoom licence admits (webinar or meeting capacity), as Zoom said.",
+    )
+    sync_warning = fields.Text(
+        copy=False, readonly=True, help="What Zoom was not sent (an instructor unknown to Zoom...)."
+    )
     timezone = fields.Char()
     # What Zoom gave: read by the sync flows (sudo) and served by `host_join_url` / `passcode` to the people
     # they belong to.
@@ -129,6 +142,11 @@ class ZoomMeeting(models.Model):
             if source and source._name == "calendar.recurrence":
                 source = source._zoom_base()
             meeting.calendar_event_id = source if source and source._name == "calendar.event" else False
+
+    @api.depends("start", "duration")
+    def _compute_end(self):
+        for meeting in self:
+            meeting.end = meeting.start and meeting.start + timedelta(minutes=meeting.duration or 0)
 
     # Who may see what ------------------------------------------------------------------------------
 
@@ -241,10 +259,12 @@ class ZoomMeeting(models.Model):
         if not self.active or not source or source._zoom_is_cancelled():
             return self._zoom_delete()
         try:
-            spec = source._zoom_session_spec()
+            spec = self._zoom_with_known_cohosts(source, source._zoom_session_spec())
             payload = build_payload(spec)
             if not self.zoom_id:
                 self._zoom_create(source, payload)
+            elif self._zoom_host_changed(source):
+                self._zoom_move_to_host(source, payload)
             else:
                 self._zoom_update(payload)
             self._zoom_sync_cohosts(source)
@@ -368,15 +388,128 @@ class ZoomMeeting(models.Model):
                     email,
                 )
             )
-        if self.kind == "webinar":
-            settings = client.get(f"/users/{user_ref or email}/settings")
-            if not settings.get("feature", {}).get("webinar"):
-                raise UserError(
-                    _("%s has no Zoom Webinar license: assign one in Zoom, or use a Zoom Meeting.", email)
-                )
+        feature = client.get(f"/users/{user_ref or email}/settings").get("feature", {})
+        if self.kind == "webinar" and not feature.get("webinar"):
+            raise UserError(
+                _("%s has no Zoom Webinar license: assign one in Zoom, or use a Zoom Meeting.", email)
+            )
         email = (zoom_user.get("email") or email) if user_ref else email
-        self.write({"host_user_id": host.id, "host_email": email})
+        self.write(
+            {"host_user_id": host.id, "host_email": email, "host_capacity": self._capacity_of(feature)}
+        )
         return email
+
+    def _capacity_of(self, feature):
+        """Participants the host's licence admits: webinar, or meeting (or large meeting) capacity."""
+        if self.kind == "webinar":
+            return feature.get("webinar_capacity") or 0
+        large = feature.get("large_meeting_capacity") if feature.get("large_meeting") else 0
+        return max(feature.get("meeting_capacity") or 0, large or 0)
+
+    # Host changes ----------------------------------------------------------------------------------
+
+    def _zoom_host_changed(self, source):
+        """Who hosts the session in Zoom must change: the responsible user, or who they are in Zoom, is not
+        the meeting's host any more, and the session has not run yet. A new responsible user who is the same
+        Zoom user (one Zoom identity for two Odoo users) only takes over *Start as host*."""
+        host = source._zoom_host_user()
+        if not host or self.zoom_status != "waiting" or not self.host_email:
+            return False
+        if host._zoom_verified_email() == self.host_email.lower():
+            if host != self.host_user_id:
+                self.host_user_id = host
+            return False
+        return True
+
+    def _zoom_move_to_host(self, source, payload):
+        """Zoom's API does not hand a meeting to another host (an update with `schedule_for` is refused,
+        code 3000): the session is created again under the new host, its registrants registered there by
+        the registrant sync that follows (each mailed their new link once), and the old one deleted by a
+        job queued in the same transaction. A retry adopts the meeting it created (see _zoom_create)."""
+        old_zoom_id, old_host = self.zoom_id, self.host_user_id
+        # occurrences are read again from the new meeting (Zoom's occurrence ids are their start instants)
+        self.write({"requested_at": fields.Datetime.now(), "occurrence_state": False})
+        self._zoom_create(source, payload)
+        self._zoom_forget_registrants()
+        self.sudo().with_delay(
+            channel="root.zoom",
+            identity_key=f"zoom-delete-replaced-{self.id}-{old_zoom_id}",
+            description=_(
+                "Zoom: delete %(name)s, now hosted by %(host)s", name=self.name, host=self.host_user_id.name
+            ),
+        )._zoom_delete_replaced(old_zoom_id, old_host.id)
+        source.message_post(
+            body=_(
+                "Zoom: %s now hosts this session; the trainees' links are replaced and mailed.",
+                self.host_user_id.name,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _zoom_forget_registrants(self):
+        """Registrants of the replaced meeting: their links are dead; the next registrant sync registers
+        them in the new one (a hook of the registrants layer)."""
+
+    def _zoom_delete_replaced(self, zoom_id, old_host_id):
+        """The meeting the old host held, deleted without Zoom's cancellation mail to its registrants (they
+        have the new link). Gone already counts as deleted."""
+        self = self.sudo()
+        client = self._zoom_host_client(self.env["res.users"].browse(old_host_id))[0]
+        params = {f"cancel_{self.kind}_reminder": "false"}
+        try:
+            client.delete(f"/{self.kind}s/{zoom_id}", params=params)
+        except ZoomNotFound as error:
+            if not error.gone:
+                raise
+        except TRANSIENT_ERRORS as error:
+            raise RetryableJobError(
+                zoom_plain(self.env, error.plain), seconds=DEFAULT_RETRY_SECONDS
+            ) from error
+        return True
+
+    # Co-hosts --------------------------------------------------------------------------------------
+
+    def _zoom_with_known_cohosts(self, source, spec):
+        """Instructors without a Zoom identity are named, not sent. Alternative hosts must be licensed users
+        of the account: each one not sent before is looked up (GET /users/{email}, Light) before the update
+        Zoom would refuse; one it does not know is left out and named on the event, the others are sent.
+        (Webinar panelists may be anyone: Zoom mails them their own link.)"""
+        cohosts = source._zoom_cohost_users() - source._zoom_host_user()
+        problems = [
+            self.env._("%s has no Zoom identity: not added in Zoom.", user.name)
+            for user in cohosts
+            if not user._zoom_verified_email()
+        ]
+        refused = []
+        if spec.kind == "meeting":
+            sent = json.loads(self.last_payload or "{}").get("settings", {}).get("alternative_hosts", "")
+            known = set(sent.split(";"))
+            refused = [e for e in spec.alternative_hosts if e not in known and not self._zoom_is_licensed(e)]
+            problems += [
+                self.env._(
+                    "%s is not a licensed user of your Zoom account: not made alternative host.", email
+                )
+                for email in refused
+            ]
+        self._zoom_note_warning("\n".join(problems))
+        if not refused:
+            return spec
+        return replace(spec, alternative_hosts=tuple(e for e in spec.alternative_hosts if e not in refused))
+
+    def _zoom_is_licensed(self, email):
+        try:
+            return self._client().get(f"/users/{email}").get("type") == LICENSED
+        except ZoomNotFound:
+            return False
+
+    def _zoom_note_warning(self, warning):
+        """Shown on the form; a new one is also said once in the event's chatter."""
+        warning = warning or False
+        if warning != (self.sync_warning or False):
+            self.sync_warning = warning
+            source = self._source()
+            if warning and source:
+                source.message_post(body=_("Zoom: %s", warning), subtype_xmlid="mail.mt_note")
 
     def _zoom_sync_cohosts(self, source):
         """Webinar panelists follow the instructors; meetings carry theirs as alternative hosts."""

@@ -57,6 +57,11 @@ class ZoomMeeting(models.Model):
             self._zoom_enqueue_registrant_sync()
         return result
 
+    def _zoom_forget_registrants(self):
+        for participant in self._zoom_participant_records():
+            if participant.zoom_registrant_id or participant.zoom_sync_state in ("synced", "quota"):
+                participant._zoom_forget_registration()
+
     def _zoom_enqueue_registrant_sync(self, eta=REGISTRANT_SYNC_DELAY, resume=False):
         """`resume`: an earlier pass may have been cut off after Zoom registered people."""
         for meeting in self.filtered(lambda meeting: meeting.active and meeting.zoom_id):
@@ -508,21 +513,41 @@ class ZoomMeeting(models.Model):
                     ("start", "<=", horizon),
                 ]
             )
-            meetings.filtered(
-                lambda meeting: meeting._zoom_has_participants_due()
-            )._zoom_enqueue_registrant_sync(eta=None)
+            meetings._zoom_with_participants_due()._zoom_enqueue_registrant_sync(eta=None)
 
     @api.model
     def _cron_zoom_registrant_catch_up(self):
-        """Anything left waiting (an outage, a quota that has reset, a sync that gave up) is synced again."""
-        meetings = self.sudo().search([("active", "=", True), ("zoom_id", "!=", False)])
-        meetings.filtered(
-            lambda meeting: meeting._zoom_accepts_registrants() and meeting._zoom_has_participants_due()
-        )._zoom_enqueue_registrant_sync(eta=None)
+        """Anything left waiting (an outage, a quota that has reset, a sync that gave up) is synced again.
+        Only sessions that have not ended are looked at, and their due participants are found by one
+        grouped query per participant model, whatever the number of sessions."""
+        now = fields.Datetime.now()
+        meetings = self.sudo().search(
+            [
+                ("active", "=", True),
+                ("zoom_id", "!=", False),
+                ("sync_state", "!=", "deleted"),
+                "|",
+                ("res_model", "=", "calendar.recurrence"),
+                "&",
+                ("zoom_status", "!=", "ended"),
+                "|",
+                ("end", ">", now),
+                ("end", "=", False),
+            ]
+        )
+        meetings._zoom_with_participants_due()._zoom_enqueue_registrant_sync(eta=None)
+        return meetings
 
     def _zoom_has_participants_due(self):
         self.ensure_one()
+        return bool(self._zoom_with_participants_due())
+
+    def _zoom_with_participants_due(self):
+        """These meetings that have participants waiting to be registered or cancelled."""
         now = fields.Datetime.now()
+        due = self.browse()
+        if not self:
+            return due
         for model in PARTICIPANT_MODELS:
             Participant = self.env[model].sudo()
             domain = [
@@ -532,9 +557,9 @@ class ZoomMeeting(models.Model):
                 ("zoom_quota_until", "=", False),
                 ("zoom_quota_until", "<=", now),
             ]
-            if Participant.search_count(domain, limit=1):
-                return True
-        return False
+            for (event,) in Participant._read_group(domain, ["event_id"]):
+                due |= event.zoom_meeting_id
+        return due & self
 
 
 def _naive_utc(instant):

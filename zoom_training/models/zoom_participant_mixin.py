@@ -120,13 +120,53 @@ class ZoomParticipantMixin(models.AbstractModel):
         """A deleted participant's registrant is cancelled in Zoom, unless the same person stays."""
         active = self.filtered(lambda participant: participant._zoom_is_active_registrant())
         for meeting, participants in active.grouped(lambda p: p._zoom_participant_meeting()).items():
-            if meeting:
-                refs = [(p.zoom_registrant_id, p.zoom_registrant_email) for p in participants]
-                description = _("Zoom: cancel deleted participants of %s", meeting.name)
-                meeting.sudo().with_delay(
-                    channel="root.zoom", description=description
-                )._zoom_cancel_registrant_refs(refs)
+            participants._zoom_enqueue_cancel(
+                meeting, _("Zoom: cancel deleted participants of %s", meeting.name)
+            )
         return super().unlink()
+
+    def _zoom_enqueue_cancel(self, meeting, description):
+        """Their registrants of `meeting` cancelled in Zoom by a job, from (id, email) pairs kept now."""
+        if meeting and self:
+            refs = [(p.zoom_registrant_id, p.zoom_registrant_email) for p in self]
+            meeting.sudo().with_delay(
+                channel="root.zoom", description=description
+            )._zoom_cancel_registrant_refs(refs)
+
+    def _zoom_sessions_before_move(self, vals):
+        """{participant: meeting} before a write that may move them to another event (empty otherwise)."""
+        if "event_id" not in vals:
+            return {}
+        return {participant: participant._zoom_participant_meeting() for participant in self}
+
+    def _zoom_follow_move(self, before):
+        """Participants moved to another session: their registrant of the old one is cancelled and their
+        personal link forgotten in the same save, so the Join button never opens the old session; the new
+        session's sync registers them and mails the new link."""
+        moved = self.browse(
+            [p.id for p, meeting in before.items() if meeting != p._zoom_participant_meeting()]
+        )
+        if not moved:
+            return
+        for meeting, participants in moved.grouped(lambda p: before[p]).items():
+            participants.filtered(lambda p: p._zoom_is_active_registrant())._zoom_enqueue_cancel(
+                meeting, _("Zoom: cancel participants moved away from %s", meeting.name)
+            )
+        moved._zoom_forget_registration()
+
+    def _zoom_forget_registration(self):
+        """Their registrant and personal link belong to a session they no longer join: to register again."""
+        self.sudo().write(
+            {
+                "zoom_registrant_id": False,
+                "zoom_join_url": False,
+                "zoom_registrant_email": False,
+                "zoom_registrant_approved": False,
+                "zoom_sync_state": "to_sync",
+                "zoom_sync_error": False,
+                "zoom_quota_until": False,
+            }
+        )
 
     def _zoom_mark_to_sync(self, vals):
         """Values for a write that may change who is registered: the next sync pass looks again."""
@@ -296,7 +336,7 @@ class ZoomParticipantMixin(models.AbstractModel):
     # Both registrations and calendar attendees have `event_id`, `email` and `partner_id`.
     @api.model
     def _zoom_participant_domain(self, meeting):
-        return [("event_id.zoom_meeting_id", "=", meeting.id)]
+        return [("event_id.zoom_meeting_id", "in", meeting.ids)]
 
     def _zoom_participant_meeting(self):
         return self.event_id.zoom_meeting_id.filtered("active")

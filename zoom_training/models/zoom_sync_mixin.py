@@ -32,6 +32,17 @@ class ZoomSyncMixin(models.AbstractModel):
     zoom_sync_state = fields.Selection(related="zoom_meeting_id.sync_state", string="Zoom status")
     zoom_sync_error = fields.Text(related="zoom_meeting_id.sync_error", string="Zoom error")
     zoom_quota_until = fields.Datetime(related="zoom_meeting_id.quota_until")
+    # Staff only: they name instructors' Zoom emails and licences (website visitors read trainings).
+    zoom_sync_warning = fields.Text(
+        related="zoom_meeting_id.sync_warning", string="Zoom warning", groups="base.group_user"
+    )
+    zoom_capacity_warning = fields.Char(
+        "Zoom capacity",
+        compute="_compute_zoom_capacity_warning",
+        compute_sudo=True,
+        groups="base.group_user",
+        help="Seats beyond what the host's Zoom licence admits.",
+    )
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -44,6 +55,32 @@ class ZoomSyncMixin(models.AbstractModel):
             for place in places:
                 place[0:0] = deepcopy(list(block))
         return arch, view
+
+    @api.depends(
+        lambda self: ["zoom_meeting_id.host_capacity", "zoom_conference", *self._zoom_seats_fields()]
+    )
+    def _compute_zoom_capacity_warning(self):
+        for record in self:
+            meeting, seats = record.zoom_meeting_id, record._zoom_expected_seats()
+            capacity, host = meeting.host_capacity, meeting.host_user_id.name or ""
+            if not capacity or seats <= capacity or record.zoom_conference != meeting.kind:
+                record.zoom_capacity_warning = False
+            elif meeting.kind == "webinar":
+                record.zoom_capacity_warning = _(
+                    "%(seats)s seats, but %(host)s's Zoom Webinar licence admits %(capacity)s attendees: "
+                    "Zoom refuses registrants beyond that. Lower the seats or raise the licence in Zoom.",
+                    seats=seats,
+                    host=host,
+                    capacity=capacity,
+                )
+            else:
+                record.zoom_capacity_warning = _(
+                    "%(seats)s participants, but %(host)s's Zoom licence admits %(capacity)s per meeting: "
+                    "Zoom refuses the others. Lower the seats, use a webinar, or add Large Meetings in Zoom.",
+                    seats=seats,
+                    host=host,
+                    capacity=capacity,
+                )
 
     @api.constrains("zoom_conference")
     def _check_zoom_webinars_enabled(self):
@@ -150,6 +187,14 @@ class ZoomSyncMixin(models.AbstractModel):
 
     def _zoom_company(self):
         return self.env.company
+
+    def _zoom_seats_fields(self):
+        """The fields `_zoom_expected_seats` reads (the capacity warning follows them in the form)."""
+        return []
+
+    def _zoom_expected_seats(self):
+        """How many people this session is for, to compare with the host's licence."""
+        return 0
 
     def _zoom_meeting_ready(self, meeting):
         """Called when Zoom has confirmed the meeting (its join link is known)."""

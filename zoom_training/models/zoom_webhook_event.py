@@ -320,7 +320,9 @@ class ZoomWebhookEvent(models.Model):
         return parse_envelope(self.body.encode())
 
     def _session(self, envelope):
-        """The Odoo meeting the event is about, or None when Odoo does not hold it."""
+        """The Odoo meeting the event is about, or None when Odoo does not hold it. Companies sharing one
+        Zoom account share its meeting ids: the delivery goes to the company holding the meeting, whichever
+        of them signed it, and never to a company connected to another account."""
         meeting = (
             self.env["zoom.meeting"]
             .sudo()
@@ -328,14 +330,22 @@ class ZoomWebhookEvent(models.Model):
             .search(
                 [
                     ("zoom_id", "=", normalize_id(envelope.object.get("id"))),
-                    ("company_id", "=", self.company_id.id),
+                    ("company_id", "in", self._zoom_account_companies(envelope.account_id).ids),
                 ],
                 limit=1,
             )
         )
         if meeting:
-            self.meeting_id = meeting
+            self.write({"meeting_id": meeting.id, "company_id": meeting.company_id.id})
         return meeting
+
+    def _zoom_account_companies(self, account_id):
+        """The signing company, and the other companies connected to the Zoom account it is connected to."""
+        accounts = self.env["zoom.account"].sudo()
+        own = [("company_id", "=", self.company_id.id), ("account_id", "=", account_id)]
+        if not account_id or not accounts.search_count(own, limit=1):
+            return self.company_id
+        return self.company_id | accounts.search([("account_id", "=", account_id)]).company_id
 
     # Handlers: each returns a reason when the event does not concern Odoo ------------------------------
 

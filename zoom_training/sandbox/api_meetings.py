@@ -94,6 +94,7 @@ def get(call, meeting_ref, kind):
 def update(call, meeting_ref, kind):
     meeting = call.session(meeting_ref, kind)
     body = call.valid_body(schemas.SESSION, default={})
+    _refuse_host_change(call, meeting, body)
     call.limits.host_quota(call.category, kind, meeting.host)
     before = call.events.snapshot(meeting)
     occurrence_id = call.arg("occurrence_id")
@@ -103,6 +104,14 @@ def update(call, meeting_ref, kind):
         apply_changes(meeting, body, call.operation.operation_id)
     call.events.updated(meeting, before, occurrence_id)
     return 204, None
+
+
+def _refuse_host_change(call, meeting, body):
+    """An update does not hand a session to another user: `schedule_for` naming anyone but its host is
+    answered 3000, as Zoom answers Server-to-Server apps (CONTRACT_FINDINGS.md, "Changing the host")."""
+    target = body.get("schedule_for")
+    if target and call.state.find_user(target) is not meeting.host:
+        raise errors.ZoomError(400, 3000, f"You cannot schedule a {meeting.kind} for {target}.")
 
 
 def _occurrence(meeting, occurrence_id):

@@ -1,6 +1,7 @@
 """The WSGI application: OAuth, the REST API under /v2, recording downloads, Zoom's web links and the
 admin API, with fault injection, authentication, scopes, rate limits and the request log around them."""
 
+import hmac
 import json
 import socket
 import time
@@ -26,6 +27,7 @@ from .clock import format_utc
 from .errors import ZoomError, no_recording
 from .operations import OPERATIONS
 from .requestlog import LoggedRequest
+from .serialize import Urls
 from .user_oauth import USER_GRANTS
 
 HANDLERS = {
@@ -40,7 +42,6 @@ HANDLERS = {
 WEB_LINK_PREFIXES = (
     "/j/",
     "/w/",
-    "/s/",
     "/meeting/register/",
     "/webinar/register/",
     "/rec/play/",
@@ -113,6 +114,8 @@ class SandboxApp:
             return self.download(request), "/rec/download/{fileId}", "recordingDownload", ""
         if path.startswith("/_sandbox/"):
             return self.admin.dispatch(request), path, "", ""
+        if path.startswith("/s/"):
+            return self.start_page(request), "/s/{meetingId}", "", ""
         if path.startswith(WEB_LINK_PREFIXES):
             return Response("<html><body>Zoom sandbox</body></html>", content_type="text/html"), path, "", ""
         return json_response(404, {"code": 404, "message": "Not Found"}), path, "", ""
@@ -178,6 +181,21 @@ class SandboxApp:
             return json_response(status, body, rate_headers)
         except ZoomError as error:
             return json_response(error.status, error.body(), {**rate_headers, **error.headers})
+
+    def start_page(self, request):
+        """A start link opens the session for its current host only: once the session is deleted, or handed
+        to another host, the old link shows Zoom's invalid-link page."""
+        meeting_ref = request.path.split("/")[2]
+        with self.sandbox.state.lock:
+            meeting = self.sandbox.state.find_meeting(meeting_ref)
+            valid = meeting is not None and hmac.compare_digest(
+                request.args.get("zak", ""), Urls.zak(meeting)
+            )
+        if not valid:
+            return Response(
+                "<html><body>This meeting link is not valid.</body></html>", 404, content_type="text/html"
+            )
+        return Response("<html><body>Zoom sandbox: starting as host</body></html>", content_type="text/html")
 
     def download(self, request):
         file_id = request.path.rsplit("/", 1)[-1]

@@ -1,5 +1,7 @@
 """The JSON shapes of Zoom's answers (per the OpenAPI specs), built from the account state."""
 
+import hashlib
+
 from .clock import format_utc
 from .schemas import REGISTRANT_TEXT_FIELDS
 from .state import MEETING, WEBINAR
@@ -58,7 +60,12 @@ class Urls:
         return f"{self.base}/j/{meeting.id}?pwd={meeting.registration_token}"
 
     def start(self, meeting):
-        return f"{self.base}/s/{meeting.id}?zak={meeting.registration_token[::-1]}"
+        return f"{self.base}/s/{meeting.id}?zak={self.zak(meeting)}"
+
+    @staticmethod
+    def zak(meeting):
+        """The host's token in a start link: it belongs to the host, so it changes with the host."""
+        return hashlib.sha256(f"{meeting.host.id}:{meeting.registration_token}".encode()).hexdigest()[:40]
 
     def registration(self, meeting):
         return f"{self.base}/{meeting.kind}/register/{meeting.registration_token}"

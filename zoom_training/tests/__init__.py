@@ -11,6 +11,7 @@ from . import (
     test_meetings,
     test_privacy,
     test_rate_budget,
+    test_real_runs,
     test_reconciliation,
     test_reconciliation_after,
     test_reconciliation_registrants,

@@ -3,6 +3,7 @@
 from urllib.parse import quote
 
 import pytest
+import requests
 
 
 def test_create_answers_the_meeting_in_zoom_shape(client, sandbox):
@@ -163,3 +164,30 @@ def test_handle_exposes_its_credentials(sandbox):
         "sandbox_webhook_secret",
     )
     assert sandbox.request_log is sandbox.requests
+
+
+def test_an_update_does_not_hand_the_meeting_to_another_host(client, sandbox):
+    """Zoom answers Server-to-Server apps 3000 (CONTRACT_FINDINGS, "Changing the host"); naming the
+    meeting's own host is accepted."""
+    sandbox.add_user("other@example.com", type="licensed")
+    meeting_id = client.create_meeting()["id"]
+    response = client.patch(f"/meetings/{meeting_id}", json={"schedule_for": "other@example.com"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": 3000,
+        "message": "You cannot schedule a meeting for other@example.com.",
+    }
+    assert sandbox.meeting(meeting_id).host.email == "host@example.com"
+    assert (
+        client.patch(f"/meetings/{meeting_id}", json={"schedule_for": "host@example.com"}).status_code == 204
+    )
+
+
+def test_a_start_link_opens_only_the_live_session_of_its_host(client, sandbox):
+    meeting = client.create_meeting()
+    other = client.create_meeting()
+    assert requests.get(meeting["start_url"], timeout=5).status_code == 200
+    forged = meeting["start_url"].split("?")[0] + "?zak=" + other["start_url"].split("zak=")[1]
+    assert requests.get(forged, timeout=5).status_code == 404
+    client.delete(f"/meetings/{meeting['id']}")
+    assert requests.get(meeting["start_url"], timeout=5).status_code == 404
