@@ -8,6 +8,7 @@ from . import (
     test_fault_injection,
     test_install,
     test_meetings,
+    test_multi_day,
     test_privacy,
     test_reconciliation,
     test_reconciliation_after,
