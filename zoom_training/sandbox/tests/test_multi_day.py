@@ -4,6 +4,8 @@ the same flow are validated against Zoom's OpenAPI spec by test_contract.py (ste
 
 import json
 
+import requests
+
 COURSE = {
     "type": 8,
     "topic": "Three-day course",
@@ -49,3 +51,13 @@ def test_each_day_is_a_run_with_its_own_uuid(hooked, client, receiver):
     assert len({run["uuid"] for run in ended}) == 2
     assert [run["uuid"] for run in joined] == [run["uuid"] for run in ended]
     assert {run["participant"]["registrant_id"] for run in joined} == {added["registrant_id"]}
+
+
+def test_the_admin_state_lists_a_series_occurrences(client, sandbox):
+    course = client.create_meeting(**COURSE, recurrence={"type": 1, "repeat_interval": 1, "end_times": 3})
+    state = requests.get(f"{sandbox.url}/_sandbox/state", timeout=5).json()
+    listed = next(m for m in state["meetings"] if m["id"] == course["id"])
+    assert listed["type"] == 8
+    assert [o["start_time"] for o in listed["occurrences"]] == [
+        o["start_time"] for o in course["occurrences"]
+    ]
