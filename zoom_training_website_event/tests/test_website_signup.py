@@ -141,3 +141,15 @@ class TestWebsiteSignup(ZoomJoinCase, TourCase):
         mails = self.mails_to("sam@example.com")
         self.assertTrue(mails)
         self.assertNotIn("Join on Zoom", mails[0].body_html)
+
+    def test_before_the_window_the_visitor_reads_when_it_opens(self):
+        training = self.published_training("Website sign-up, too early", minutes=2 * 24 * 60)
+        visitor = self.sync(
+            lambda: self.env["event.registration"].create(
+                {"event_id": training.id, "name": "Early Eve", "email": "early.eve@example.com"}
+            )
+        )
+        page = self.url_open(visitor.sudo()._zoom_signed_join_path(), allow_redirects=False)  # not logged in
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("The session opens at", page.text)
+        self.assertNotIn(visitor.sudo().zoom_join_url, page.text)
