@@ -67,7 +67,7 @@ def daily_plan(begin, end, tz_name, day_from=0.0, day_to=0.0):
         raise UnplannableDays(
             _lt(
                 "This training runs over several days, but its day ends (%(end)s) before it starts "
-                "(%(start)s): set its daily hours on the Zoom tab, or make it end later in the day.",
+                "(%(start)s): set its daily hours under Video conference, or make it end later in the day.",
                 start=start_of_day.strftime("%H:%M"),
                 end=end_of_day.strftime("%H:%M"),
             )
