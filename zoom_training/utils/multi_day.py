@@ -60,8 +60,8 @@ def daily_plan(begin, end, tz_name, day_from=0.0, day_to=0.0):
     if day_from or day_to:
         start_of_day, end_of_day = _hour(day_from), _hour(day_to)
     else:
-        if end - begin < timedelta(days=1) and local_end.time() <= local_begin.time():
-            return None  # an evening into the night: one session
+        if end - begin <= timedelta(days=1) and local_end.time() <= local_begin.time():
+            return None  # an evening into the night, or Odoo's default new event (24 h): one session
         start_of_day, end_of_day = local_begin.time(), local_end.time()
     if end_of_day <= start_of_day:
         raise UnplannableDays(

@@ -22,6 +22,8 @@ def test_three_days_from_nine_to_five_in_the_training_s_time_zone():
 def test_one_day_and_an_evening_into_the_night_are_one_session():
     assert daily_plan(datetime(2030, 3, 29, 8), datetime(2030, 3, 29, 15), BRUSSELS) is None
     assert daily_plan(datetime(2030, 3, 29, 17), datetime(2030, 3, 30, 1), BRUSSELS) is None
+    # Odoo's new event lasts 24 hours, to the same time the next day: one session, as before
+    assert daily_plan(datetime(2030, 7, 1, 17, 30), datetime(2030, 7, 2, 17, 30), BRUSSELS) is None
 
 
 def test_the_day_is_the_local_one_not_utc():
