@@ -16,6 +16,9 @@ PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 ODOO_DB_USER="${ODOO_DB_USER:-odoo}"
 SITE_ADDONS=""
+# The addon and its optional glue modules (auto-installed beside website_event / event_sale), in the repo root.
+REPO_ADDONS="zoom_training zoom_training_website_event zoom_training_event_sale"
+GLUE_ADDONS="zoom_training_website_event,zoom_training_event_sale"
 
 say() { printf '[zoom_training] %s\n' "$*" >&2; }
 die() { printf '[zoom_training] %s\n' "$*" >&2; exit 2; }

@@ -56,14 +56,25 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lint-status", type=int, default=0)
     parser.add_argument("--pytest", type=Path, required=True)
-    parser.add_argument("--install-log", type=Path, required=True)
-    parser.add_argument("--odoo-log", type=Path, required=True)
+    # once per database: zoom_training alone, then its glue modules with website_event and event_sale
+    parser.add_argument("--install-log", type=Path, action="append", required=True)
+    parser.add_argument("--odoo-log", type=Path, action="append", required=True)
     args = parser.parse_args()
 
     py_passed, py_failed, py_problems = pytest_counts(args.pytest)
-    odoo_passed, odoo_failed, odoo_problems = odoo_counts(args.odoo_log)
-    gate_problems = log_lines(args.install_log, {"WARNING", "ERROR", "CRITICAL"})
-    gate_problems += log_lines(args.odoo_log, {"ERROR", "CRITICAL"})
+    odoo_passed, odoo_failed, odoo_problems = 0, 0, []
+    for odoo_log in args.odoo_log:
+        passed, failed, problems = odoo_counts(odoo_log)
+        odoo_passed, odoo_failed, odoo_problems = (
+            odoo_passed + passed,
+            odoo_failed + failed,
+            odoo_problems + [f"{odoo_log.name}: {problem}" for problem in problems],
+        )
+    gate_problems = []
+    for install_log in args.install_log:
+        gate_problems += log_lines(install_log, {"WARNING", "ERROR", "CRITICAL"})
+    for odoo_log in args.odoo_log:
+        gate_problems += log_lines(odoo_log, {"ERROR", "CRITICAL"})
     if args.lint_status:
         gate_problems.append("linters reported findings (see above)")
 

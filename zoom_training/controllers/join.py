@@ -19,7 +19,12 @@ class ZoomJoin(http.Controller):
         one Zoom call (bounded by the client's timeouts) instead of a job. Zoom answers a repeated add of
         the same email with the same registrant, so a request that rolls back loses nothing.
         """
-        participant = self._zoom_participant(kind, record_id)
+        return self._zoom_join_response(self._zoom_participant(kind, record_id))
+
+    @staticmethod
+    def _zoom_join_response(participant):
+        """The personal Zoom link when the session is open, else the Join page saying why not (participant:
+        sudo, its caller's right to it checked)."""
         answer = participant._zoom_join_answer()
         if answer["state"] == "open":
             return request.redirect(answer["url"], local=False)

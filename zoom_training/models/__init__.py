@@ -15,6 +15,7 @@ from . import calendar_event
 from . import calendar_recurrence
 from . import event_event
 from . import zoom_meeting_webhook
+from . import zoom_meeting_series
 from . import zoom_attendance
 from . import zoom_recording
 from . import zoom_webhook_event

@@ -1,6 +1,6 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+
+from ..utils.multi_day import local_day_bounds
 
 
 class CalendarEvent(models.Model):
@@ -55,9 +55,10 @@ class CalendarEvent(models.Model):
         ]
 
     def _zoom_start_and_duration(self):
-        if self.allday:
-            start = self.start.replace(hour=0, minute=0, second=0)
-            return start, int((self.stop + timedelta(days=1) - start).total_seconds() // 60)
+        if self.allday:  # from midnight to midnight in the event's time zone, not in UTC
+            first_day, last_day = self.start_date or self.start.date(), self.stop_date or self.stop.date()
+            start, end = local_day_bounds(first_day, last_day, self._zoom_timezone())
+            return start, int((end - start).total_seconds() // 60)
         return self.start, int(round((self.duration or 1.0) * 60))
 
     def _zoom_timezone(self):

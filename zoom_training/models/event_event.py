@@ -1,4 +1,10 @@
-from odoo import fields, models
+import dataclasses
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..utils.multi_day import UnplannableDays, daily_plan, last_day_end
+from .zoom_plain import zoom_plain
 
 
 class EventEvent(models.Model):
@@ -22,6 +28,24 @@ class EventEvent(models.Model):
         help="Register attendees in Zoom only once every access requirement is met.",
     )
 
+    zoom_day_hour_from = fields.Float(
+        "Daily start",
+        help="A training over several days meets every day from this hour (in its time zone) in Zoom. "
+        "Leave both hours at 00:00 to use the training's begin and end times of day.",
+    )
+    zoom_day_hour_to = fields.Float(
+        "Daily end", help="Each day of a training over several days ends at this hour."
+    )
+
+    @api.constrains("zoom_day_hour_from", "zoom_day_hour_to")
+    def _check_zoom_day_hours(self):
+        for event in self:
+            hours = (event.zoom_day_hour_from, event.zoom_day_hour_to)
+            if any(hour < 0 or hour >= 24 for hour in hours) or (any(hours) and hours[1] <= hours[0]):
+                raise ValidationError(
+                    _("A training's daily hours run from a start to a later end within the day.")
+                )
+
     def _zoom_access_validation_required(self):
         self.ensure_one()
         if self.zoom_access_validation == "company":
@@ -44,10 +68,33 @@ class EventEvent(models.Model):
             "user_id",
             "zoom_instructor_ids",
             "stage_id",
+            "zoom_day_hour_from",
+            "zoom_day_hour_to",
         ]
 
+    def _zoom_daily_plan(self):
+        """The training's days as one daily Zoom series, or None for a single session (utils/multi_day)."""
+        self.ensure_one()
+        try:
+            return daily_plan(
+                self.date_begin, self.date_end, self.date_tz, self.zoom_day_hour_from, self.zoom_day_hour_to
+            )
+        except UnplannableDays as error:
+            raise UserError(zoom_plain(self.env, error.plain)) from error
+
     def _zoom_start_and_duration(self):
+        plan = self._zoom_daily_plan()
+        if plan:
+            return plan.first_start.replace(tzinfo=None), plan.minutes
         return self.date_begin, int((self.date_end - self.date_begin).total_seconds() // 60)
+
+    def _zoom_session_spec(self):
+        """Several days: one daily recurring meeting, registered once for all days (one personal link)."""
+        spec = super()._zoom_session_spec()
+        plan = self._zoom_daily_plan()
+        last_end = last_day_end(plan, spec.timezone) if plan else False
+        self.zoom_meeting_id.write({"last_occurrence_end": last_end})
+        return dataclasses.replace(spec, recurrence=plan.recurrence()) if plan else spec
 
     def _zoom_timezone(self):
         return self.date_tz

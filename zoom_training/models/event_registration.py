@@ -10,6 +10,30 @@ class EventRegistration(models.Model):
 
     zoom_attendance_ids = fields.One2many("zoom.attendance", "registration_id", string="Zoom attendance")
     zoom_marked_attended = fields.Boolean(copy=False, help="Marked Attended by Zoom's attendance.")
+    zoom_attended_days = fields.Char(
+        "Attended per day",
+        compute="_compute_zoom_attended_days",
+        compute_sudo=True,  # the registration's own minutes, as its stored total: the meeting's runs behind
+        help="A training over several days: the minutes attended on each day held.",
+    )
+
+    @api.depends("zoom_attendance_ids.duration_minutes", "event_id.zoom_meeting_id.zoom_runs")
+    def _compute_zoom_attended_days(self):
+        for registration in self:
+            meeting = registration.event_id.zoom_meeting_id
+            if not meeting.last_occurrence_end:
+                registration.zoom_attended_days = False
+                continue
+            by_run = meeting._zoom_seconds_by_run(registration.zoom_attendance_ids)
+            spans = meeting._zoom_run_spans()
+            registration.zoom_attended_days = " · ".join(
+                _(
+                    "%(day)s: %(minutes)s min",
+                    day=meeting._zoom_local_day(spans[uuid][0]),
+                    minutes=round(s / 60),
+                )
+                for uuid, s in by_run.items()
+            )
 
     def _zoom_is_registered(self):
         return self.state in ("open", "done") and self.zoom_sync_state not in ("cancel_pending", "cancelled")

@@ -1,5 +1,8 @@
+from datetime import timezone
+
 from odoo import api, fields, models
 
+from ..utils.multi_day import local_zone
 from ..utils.webhook import normalize_id
 from .zoom_meeting_webhook import parse_zoom_time
 
@@ -34,6 +37,9 @@ class ZoomAttendance(models.Model):
     duration_minutes = fields.Float(
         "Minutes", compute="_compute_duration_minutes", store=True, digits=(16, 1)
     )
+    day = fields.Date(
+        compute="_compute_day", store=True, help="The day of the stay in the meeting's time zone."
+    )
     registration_id = fields.Many2one("event.registration", index="btree_not_null", ondelete="set null")
     attendee_id = fields.Many2one("calendar.attendee", index="btree_not_null", ondelete="set null")
     partner_id = fields.Many2one("res.partner", compute="_compute_partner_id", store=True)
@@ -58,6 +64,13 @@ class ZoomAttendance(models.Model):
                 segment.duration_minutes = (segment.leave_time - segment.join_time).total_seconds() / 60
             else:
                 segment.duration_minutes = 0.0
+
+    @api.depends("join_time", "leave_time", "meeting_id.timezone")
+    def _compute_day(self):
+        for segment in self:
+            moment = segment.join_time or segment.leave_time
+            zone = local_zone(segment.meeting_id.timezone)
+            segment.day = moment.replace(tzinfo=timezone.utc).astimezone(zone).date() if moment else False
 
     @api.depends("registration_id", "attendee_id")
     def _compute_partner_id(self):

@@ -154,7 +154,8 @@ class ZoomMeeting(models.Model):
             return False
         if self.res_model == "calendar.recurrence" or not self.start:
             return True
-        return self.start + timedelta(minutes=self.duration or 0) > fields.Datetime.now()
+        end = self.last_occurrence_end or self.start + timedelta(minutes=self.duration or 0)
+        return end > fields.Datetime.now()
 
     # Plan ------------------------------------------------------------------------------------------
 
@@ -271,7 +272,7 @@ class ZoomMeeting(models.Model):
 
     def _zoom_uses_batches(self):
         """Zoom batch-registers scheduled meetings (type 2) and webinars (type 5), not recurring series."""
-        return self.res_model != "calendar.recurrence"
+        return not self._zoom_is_series()
 
     def _zoom_send_batches(self, plan):
         queue = batches(plan.additions)

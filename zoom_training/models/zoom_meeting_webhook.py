@@ -48,6 +48,7 @@ class ZoomMeeting(models.Model):
         if self.zoom_status == "started" and self.actual_start and end < self.actual_start:
             return  # the end of an earlier run, delivered after the next one started
         self.write({"zoom_status": "ended", "actual_start": start, "actual_end": end})
+        self._zoom_record_run(zoom_object.get("uuid"), start, end)
         self._zoom_mark_attendance()
 
     # Attendance -------------------------------------------------------------------------------------

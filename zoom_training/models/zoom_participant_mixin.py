@@ -236,6 +236,7 @@ class ZoomParticipantMixin(models.AbstractModel):
         "zoom_attendance_ids.leave_time",
         "zoom_attendance_ids.meeting_id.actual_start",
         "zoom_attendance_ids.meeting_id.actual_end",
+        "zoom_attendance_ids.meeting_id.zoom_runs",
     )
     def _compute_zoom_attended_minutes(self):
         """`zoom_attendance_ids` is each model's own (its inverse field differs)."""
@@ -249,6 +250,8 @@ class ZoomParticipantMixin(models.AbstractModel):
         `zoom_attendance_ids`, the Zoom attendance segments matched to them."""
         self.ensure_one()
         segments = self.zoom_attendance_ids.filtered(lambda segment: segment.meeting_id == meeting)
+        if meeting.last_occurrence_end:  # a training over several days: each day within its own run
+            return sum(meeting._zoom_seconds_by_run(segments).values())
         stays = [(segment.join_time, segment.leave_time) for segment in segments]
         return attended_seconds(stays, meeting.actual_start, meeting.actual_end)
 

@@ -31,7 +31,7 @@ class ZoomReconciliation(models.Model):
     def _ready_for_after_check(self, meeting):
         if not meeting.zoom_id or meeting.sync_state == "deleted" or meeting.zoom_status == "started":
             return False
-        if meeting.zoom_run_checked_uuid and meeting.res_model != "calendar.recurrence":
+        if meeting.zoom_run_checked_uuid and not meeting._zoom_is_series():
             return False
         end = meeting.actual_end or (
             meeting.start and meeting.start + timedelta(minutes=meeting.duration or 0)
@@ -79,6 +79,7 @@ class ZoomReconciliation(models.Model):
             end = run["end"] or max(filter(None, leaves), default=None)
             if start and end:
                 meeting.write({"zoom_status": "ended", "actual_start": start, "actual_end": end})
+        meeting._zoom_record_run(run["uuid"], run["start"], run["end"])
         Attendance = self.env["zoom.attendance"]
         filled = Attendance.browse()
         for row in rows:

@@ -150,13 +150,16 @@ class ZoomSyncMixin(models.AbstractModel):
         start, minutes = self._zoom_start_and_duration()
         host = self._zoom_host_user()
         cohosts = self._zoom_cohost_users() - host
-        self.zoom_meeting_id.write({"name": self.display_name, "start": start, "duration": minutes})
+        zone = self._zoom_timezone() or "UTC"
+        self.zoom_meeting_id.write(
+            {"name": self.display_name, "start": start, "duration": minutes, "timezone": zone}
+        )
         return SessionSpec(
             kind=self.zoom_conference,
             topic=self.display_name,
             start=start.replace(tzinfo=timezone.utc),
             duration_minutes=minutes,
-            timezone=self._zoom_timezone() or "UTC",
+            timezone=zone,
             agenda=html2plaintext(self.description or "").strip(),
             approval=company.zoom_approval_type,
             zoom_emails=company.zoom_emails_enabled,

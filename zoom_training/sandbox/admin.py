@@ -74,6 +74,11 @@ class AdminApi:
                     "host": m.host.email,
                     "registrants": len(m.registrants),
                     "runs": len(m.instances),
+                    "occurrences": [
+                        {"start_time": format_utc(o.start_time), "duration": o.duration}
+                        for o in m.occurrences
+                        if o.status == "available"
+                    ],
                 }
                 for m in sandbox.state.meetings.values()
             ]

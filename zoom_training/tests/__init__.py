@@ -9,6 +9,7 @@ from . import (
     test_fault_injection,
     test_install,
     test_meetings,
+    test_multi_day,
     test_privacy,
     test_rate_budget,
     test_real_runs,

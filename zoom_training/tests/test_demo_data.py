@@ -9,6 +9,7 @@ UPCOMING = {
     "demo_training_meeting": "meeting",
     "demo_training_webinar": "webinar",
     "demo_training_validation": "meeting",
+    "demo_training_three_days": "meeting",
     "demo_calendar_event": "meeting",
 }
 
@@ -89,6 +90,10 @@ class TestDemoData(ZoomSandboxCase, TransactionCase):
             },
         )
         self.assertTrue(self.demo("demo_registration_meeting_portal").zoom_join_url)
+        course = self.demo("demo_training_three_days")
+        daily = self.sandbox.meeting(int(course.zoom_meeting_id.zoom_id))
+        self.assertEqual((daily.type, len(daily.occurrences), daily.duration), (8, 3, 480))
+        self.assertEqual(set(course.registration_ids.mapped("zoom_sync_state")), {"synced"})
         webinar = self.sandbox.meeting(int(self.demo("demo_training_webinar").zoom_meeting_id.zoom_id))
         self.assertEqual(len(webinar.registrants), 2, "the duplicate address was not sent")
 

@@ -12,6 +12,7 @@ MEETING_TYPE_SCHEDULED, MEETING_TYPE_RECURRING = 2, 8
 WEBINAR_TYPE_SCHEDULED, WEBINAR_TYPE_RECURRING = 5, 9
 REGISTER_ONCE_FOR_ALL_OCCURRENCES = 1
 APPROVAL_TYPES = {"automatic": 0, "manual": 1}
+MEETING_TYPES = {MEETING_TYPE_SCHEDULED, MEETING_TYPE_RECURRING}
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,11 @@ def changed_part(previous, current):
     changed = {}
     for key, value in current.items():
         if key == "type":
-            continue  # a scheduled meeting stays scheduled; Zoom rejects changing it for webinars
+            # Zoom rejects changing a webinar's type; a meeting becomes a daily series (a training
+            # lengthened to several days) or a single session again
+            if previous.get(key) != value and {previous.get(key), value} <= MEETING_TYPES:
+                changed[key] = value
+            continue
         if key == "settings":
             settings = {k: v for k, v in value.items() if previous.get("settings", {}).get(k) != v}
             if settings:

@@ -273,6 +273,35 @@ def rate_limits_and_tokens(s):
         s.surprises.append(f"a bad token got {response.status_code} {response.text}")
 
 
+def multi_day_course(s):
+    """A three-day course: a daily series registered once for all days, each day its own run."""
+    settings = {"approval_type": 0, "registration_type": 1}
+    body = {
+        "topic": "Three-day course",
+        "type": 8,
+        "start_time": s.later(days=3)[:-1],
+        "timezone": "Europe/Brussels",
+        "duration": 480,
+        "recurrence": {"type": 1, "repeat_interval": 1, "end_times": 3},
+        "settings": settings,
+    }
+    course = s.call("POST", f"/users/{HOST}/meetings", 201, json=body)
+    until = {"type": 1, "repeat_interval": 1, "end_date_time": s.later(days=5)}
+    s.call("POST", f"/users/{HOST}/meetings", 201, json={**body, "recurrence": until})
+    trainee = s.call(
+        "POST",
+        f"/meetings/{course['id']}/registrants",
+        201,
+        json={"email": "day@example.com", "first_name": "Day"},
+    )
+    for _day in range(2):
+        s.sandbox.start_meeting(course["id"])
+        s.sandbox.join(course["id"], "Day", "day@example.com", join_url=trainee["join_url"])
+        s.sandbox.end_meeting(course["id"])
+    s.call("GET", f"/meetings/{course['id']}", 200)
+    s.call("GET", f"/past_meetings/{course['id']}", 200)
+
+
 def double_encoded(uuid):
     """CONTRACT §2: a uuid that starts with `/` or holds `//` is encoded twice in a path."""
     return quote(quote(uuid, safe=""), safe="")
@@ -514,6 +543,7 @@ def run(sandbox, receiver):
         batch_registrants,
         rate_limits_and_tokens,
         meeting_life,
+        multi_day_course,
         slashed_instance,
         meeting_status_and_delete,
         webinars,

@@ -1,0 +1,1 @@
+from . import event_registration, sale_order
