@@ -29,3 +29,4 @@ fi
 
 ensure_db_role
 ensure_chromium
+ensure_axe

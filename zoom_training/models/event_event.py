@@ -1,5 +1,10 @@
 from odoo import fields, models
 
+ZOOM_CHANGE_TEMPLATES = {
+    "moved": "zoom_training.mail_template_zoom_training_moved",
+    "cancelled": "zoom_training.mail_template_zoom_training_cancelled",
+}
+
 
 class EventEvent(models.Model):
     _name = "event.event"
@@ -33,6 +38,17 @@ class EventEvent(models.Model):
         if "zoom_access_validation" in vals:
             self.registration_ids._zoom_schedule_registrant_sync()
         return result
+
+    def _zoom_tell_participants(self, change):
+        """Upcoming trainings only: confirmed registrations get the mail with their updated .ics."""
+        template = self.env.ref(ZOOM_CHANGE_TEMPLATES[change], raise_if_not_found=False)
+        if not template or (self.date_end and self.date_end < fields.Datetime.now()):
+            return
+        registrations = self.registration_ids.filtered(
+            lambda registration: registration.email and registration.state in ("open", "done")
+        )
+        if registrations:
+            template.sudo().send_mail_batch(registrations.ids)
 
     def _zoom_synced_fields(self):
         return [

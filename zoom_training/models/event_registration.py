@@ -28,10 +28,23 @@ class EventRegistration(models.Model):
         self._zoom_check_system_fields(vals)
         if ZOOM_WATCHED_FIELDS & set(vals):
             vals = self._zoom_mark_to_sync(vals)
+            confirmed = self.filtered(lambda registration: registration.state in ("open", "done"))
             result = super().write(vals)
             self._zoom_schedule_registrant_sync()
+            confirmed._zoom_send_calendar_cancel()
             return result
         return super().write(vals)
+
+    def _zoom_send_calendar_cancel(self):
+        """Registrations just cancelled on a Zoom training: their calendar entry is removed (METHOD:CANCEL)."""
+        cancelled = self.filtered(
+            lambda registration: registration.email
+            and registration._zoom_participant_cancelled()
+            and registration._zoom_participant_meeting()
+        )
+        template = self.env.ref("zoom_training.mail_template_zoom_training_cancelled", raise_if_not_found=False)
+        if template and cancelled:
+            template.sudo().send_mail_batch(cancelled.ids)
 
     @api.model
     def _zoom_link_ready(self):

@@ -107,7 +107,11 @@ tours.add("zoom_training_trainee_joins", {
     steps: () => [
         {
             content: "The trainee's trainings, each with its Join button",
-            trigger: "tr:contains(Tour training: first aid) a.btn:contains(Join)[href*='/zoom/join/']",
+            trigger: ".o_zoom_participation:contains(Tour training: first aid) a.o_zoom_join_app[href*='/zoom/join/']",
+        },
+        {
+            content: "... and its way in from the browser, without Zoom's app",
+            trigger: ".o_zoom_participation:contains(Tour training: first aid) a.o_zoom_join_browser[href*='via=browser']",
         },
     ],
 });
@@ -117,7 +121,7 @@ tours.add("zoom_training_trainee_sees_requirements", {
     steps: () => [
         {
             content: "Access validation holds the Join back and says why",
-            trigger: "tr:contains(Tour training: validated) a.btn:contains(See requirements)",
+            trigger: ".o_zoom_participation:contains(Tour training: validated) a.btn:contains(See requirements)",
             run: "click",
         },
         {
@@ -151,5 +155,50 @@ tours.add("zoom_training_trainee_reads_the_join_page_in_french", {
             content: "The Join page says, in the trainee's language, when the session opens",
             trigger: ".o_zoom_join .alert:contains(La session s'ouvre le)",
         },
+    ],
+});
+
+// On a phone (390 px): nothing wider than the screen, every button reachable without scrolling sideways.
+function fitsThePhone(content) {
+    return {
+        content,
+        trigger: "body",
+        run() {
+            const overflow = document.documentElement.scrollWidth - window.innerWidth;
+            if (window.innerWidth > 400) {
+                throw new Error(`the tour runs ${window.innerWidth} px wide, not at phone size`);
+            }
+            if (overflow > 0) {
+                throw new Error(`the page is ${overflow} px wider than the phone's screen`);
+            }
+        },
+    };
+}
+
+tours.add("zoom_training_trainee_on_a_phone", {
+    url: "/my/trainings",
+    steps: () => [
+        {
+            content: "The session in the trainee's own time, the training's beside it",
+            trigger: ".o_zoom_participation:contains(Phone training) .o_zoom_trainee_time:contains(America/Montreal)",
+        },
+        {
+            trigger: ".o_zoom_participation:contains(Phone training) .o_zoom_training_time:contains(Europe/Brussels)",
+        },
+        {
+            content: "The Zoom app and the browser, side by side",
+            trigger: ".o_zoom_participation:contains(Phone training) a.o_zoom_join_browser",
+        },
+        fitsThePhone("The list fits a 390 px screen"),
+    ],
+});
+
+tours.add("zoom_training_trainee_join_page_on_a_phone", {
+    steps: () => [
+        {
+            content: "Too early: when it opens, in the trainee's time",
+            trigger: ".o_zoom_too_early:contains(America/Montreal)[data-zoom-opens-in]",
+        },
+        fitsThePhone("The Join page fits a 390 px screen"),
     ],
 });
