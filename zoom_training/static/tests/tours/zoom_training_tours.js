@@ -126,7 +126,7 @@ tours.add("zoom_training_trainee_sees_requirements", {
         },
         {
             content: "What is still missing, in words",
-            trigger: "h4:contains(See requirements)",
+            trigger: ".o_zoom_join h2:contains(See requirements)",
         },
     ],
 });
