@@ -16,7 +16,9 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+
 FOREIGN_ADDON_WARNING = re.compile(
     r"odoo\.modules\.module: Missing `license` key in manifest for '(?!zoom_training')"
 )
-AXE_VERDICT = re.compile(r"\.browser: (?P<verdict>axe-core \S+: \S+ at \d+ px: (?P<blocking>\d+) serious or critical.*)$")
+AXE_VERDICT = re.compile(
+    r"\.browser: (?P<verdict>axe-core \S+: \S+ at \d+ px: (?P<blocking>\d+) serious or critical.*)$"
+)
 ODOO_RESULT = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests")
 
 
@@ -62,7 +64,10 @@ def axe_verdicts(log_path):
 def print_accessibility(log_path):
     verdicts = axe_verdicts(log_path)
     blocking = sum(1 for match in verdicts if int(match["blocking"]))
-    print(f"accessibility (axe-core): {len(verdicts)} page checks, {blocking} with a serious or critical violation")
+    print(
+        f"accessibility (axe-core): {len(verdicts)} page checks, "
+        f"{blocking} with a serious or critical violation"
+    )
     for match in verdicts:
         print(f"  {match['verdict'].strip()}")
     return len(verdicts)

@@ -25,7 +25,11 @@ class ZoomJoin(http.Controller):
         participant = self._zoom_participant(kind, record_id)
         answer = participant._zoom_join_answer()
         if answer["state"] == "open":
-            url = participant._zoom_browser_link(answer["url"]) if kwargs.get("via") == "browser" else answer["url"]
+            url = (
+                participant._zoom_browser_link(answer["url"])
+                if kwargs.get("via") == "browser"
+                else answer["url"]
+            )
             return request.redirect(url, local=False)
         values = dict(answer, participant=participant, session=participant._zoom_participant_meeting())
         if answer["state"] == "too_early":
@@ -126,7 +130,11 @@ class ZoomTrainingPortal(CustomerPortal):
         lang = request.env.lang or "en_US"
         recordings = request.env["zoom.recording"].search([("zoom_state", "!=", "gone")], limit=50)
         return [
-            (recording, recording._zoom_attended_minutes(partner), format_in_zone(recording.start_time, zone, lang))
+            (
+                recording,
+                recording._zoom_attended_minutes(partner),
+                format_in_zone(recording.start_time, zone, lang),
+            )
             for recording in recordings
             if recording.start_time
         ]

@@ -36,13 +36,15 @@ class EventRegistration(models.Model):
         return super().write(vals)
 
     def _zoom_send_calendar_cancel(self):
-        """Registrations just cancelled on a Zoom training: their calendar entry is removed (METHOD:CANCEL)."""
+        """Registrations just cancelled on a Zoom training: their calendar entry is removed (CANCEL)."""
         cancelled = self.filtered(
             lambda registration: registration.email
             and registration._zoom_participant_cancelled()
             and registration._zoom_participant_meeting()
         )
-        template = self.env.ref("zoom_training.mail_template_zoom_training_cancelled", raise_if_not_found=False)
+        template = self.env.ref(
+            "zoom_training.mail_template_zoom_training_cancelled", raise_if_not_found=False
+        )
         if template and cancelled:
             template.sudo().send_mail_batch(cancelled.ids)
 

@@ -14,7 +14,11 @@ class MailTemplate(models.Model):
 
     def _generate_template_attachments(self, res_ids, render_fields, render_results=None):
         render_results = super()._generate_template_attachments(res_ids, render_fields, render_results)
-        if self.zoom_attach_invitation and self.model in PARTICIPANT_MODELS and "report_template_ids" in render_fields:
+        if (
+            self.zoom_attach_invitation
+            and self.model in PARTICIPANT_MODELS
+            and "report_template_ids" in render_fields
+        ):
             invitations = self.env[self.model]._zoom_ics_attachments(res_ids)
             for res_id, files in invitations.items():
                 render_results.setdefault(res_id, {}).setdefault("attachments", []).extend(files)

@@ -10,7 +10,7 @@ from ..utils.trainee_time import session_times, valid_zone, web_client_url
 class ZoomParticipantTrainee(models.AbstractModel):
     """The trainee's side of a participant: their time zone, their calendar entry, their browser link."""
 
-    _inherit = "zoom.participant.mixin"
+    _inherit = "zoom.participant.mixin"  # pylint: disable=consider-merging-classes-inherited
 
     # Time ------------------------------------------------------------------------------------------
 

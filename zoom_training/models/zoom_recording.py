@@ -6,7 +6,6 @@ from datetime import timedelta
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -69,24 +68,31 @@ class ZoomRecording(models.Model):
         domain = [("meeting_id", "=", self.meeting_id.id), ("instance_uuid", "=", self.zoom_uuid)]
         if partner is not None:
             domain.append(("partner_id", "=", partner.id))
-        return self.env["zoom.attendance"].sudo().search(domain + [("partner_id", "!=", False)])
+        return self.env["zoom.attendance"].sudo().search([*domain, ("partner_id", "!=", False)])
 
     def _compute_zoom_attended_partner_ids(self):
         for recording in self:
             recording.zoom_attended_partner_ids = recording._zoom_run_segments().partner_id
 
     def _search_zoom_attended_partner_ids(self, operator, value):
-        """The runs these partners stayed in (record rules: a trainee sees the recordings of what they attended)."""
-        if operator != "in":
-            raise UserError(_("Search recordings by who attended with 'in' only."))
+        """The runs these partners stayed in (record rules: trainees see the recordings they attended)."""
+        if operator not in ("in", "="):
+            raise NotImplementedError(f"zoom_attended_partner_ids: operator {operator!r}")  # rules use "in"
         partner_ids = [value] if isinstance(value, int) else list(value or [])
-        segments = self.env["zoom.attendance"].sudo().search_read(
-            [("partner_id", "in", partner_ids), ("instance_uuid", "!=", False)], ["meeting_id", "instance_uuid"]
+        segments = (
+            self.env["zoom.attendance"]
+            .sudo()
+            .search_read(
+                [("partner_id", "in", partner_ids), ("instance_uuid", "!=", False)],
+                ["meeting_id", "instance_uuid"],
+            )
         )
         runs = {(segment["meeting_id"][0], segment["instance_uuid"]) for segment in segments}
         if not runs:
             return [("id", "in", [])]
-        return expression.OR([[("meeting_id", "=", meeting), ("zoom_uuid", "=", uuid)] for meeting, uuid in runs])
+        return expression.OR(
+            [[("meeting_id", "=", meeting), ("zoom_uuid", "=", uuid)] for meeting, uuid in runs]
+        )
 
     def _zoom_attended_minutes(self, partner):
         """Minutes this partner stayed in this run, overlaps and rejoins merged, within the run."""
@@ -301,12 +307,6 @@ class ZoomRecordingFile(models.Model):
         finally:
             if os.path.exists(spool_path):
                 os.unlink(spool_path)
-
-    def _zoom_trainee_label(self):
-        """What the file is, in the trainee's words."""
-        self.ensure_one()
-        labels = {"MP4": _("Video"), "M4A": _("Audio"), "TRANSCRIPT": _("Transcript"), "CHAT": _("Chat")}
-        return labels.get((self.file_type or "").upper()) or self.file_type or _("Recording")
 
     def action_open(self):
         self.ensure_one()

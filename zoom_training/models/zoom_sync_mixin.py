@@ -36,7 +36,7 @@ class ZoomSyncMixin(models.AbstractModel):
         "Calendar revision",
         copy=False,
         readonly=True,
-        help="Raised each time the session moves: the participants' calendar entries update (iCalendar SEQUENCE).",
+        help="Raised each time the session moves: the participants' calendar entries update (SEQUENCE).",
     )
 
     @api.model
@@ -76,7 +76,8 @@ class ZoomSyncMixin(models.AbstractModel):
     def _zoom_calendar_state(self):
         """{id: (start, duration, cancelled)}: what the participants' calendar entries show."""
         return {
-            record.id: (*record._zoom_start_and_duration(), bool(record._zoom_is_cancelled())) for record in self
+            record.id: (*record._zoom_start_and_duration(), bool(record._zoom_is_cancelled()))
+            for record in self
         }
 
     def _zoom_after_calendar_change(self, before):

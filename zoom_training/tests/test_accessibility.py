@@ -171,7 +171,9 @@ class TestTraineePagesHoldNoTechnicalId(HttpCase):
 
 
 AXE_ENV = "ZOOM_TRAINING_AXE"  # another axe.min.js than the one scripts/setup.sh installs from npm
-AXE_DEFAULT = Path(__file__).resolve().parents[2] / ".run" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_DEFAULT = (
+    Path(__file__).resolve().parents[2] / ".run" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
 AXE_RUN = """
 ;(async () => {
     const page = %s;
@@ -209,13 +211,17 @@ class AxeCase(HttpCase):
         axe = Path(os.environ.get(AXE_ENV) or AXE_DEFAULT)
         if not axe.is_file():
             self.fail(f"axe-core is missing at {axe}: run scripts/setup.sh (npm install axe-core)")
-        attachment = self.env["ir.attachment"].sudo().create(
-            {
-                "name": "axe.min.js",
-                "raw": axe.read_bytes(),
-                "mimetype": "application/javascript",
-                "public": True,
-            }
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "axe.min.js",
+                    "raw": axe.read_bytes(),
+                    "mimetype": "application/javascript",
+                    "public": True,
+                }
+            )
         )
         return f"/web/content/{attachment.id}"
 
@@ -234,13 +240,17 @@ class TraineePagesCase(TraineeCase, AxeCase):
         held = self.brussels_training("Accessible validated training", zoom_access_validation="on")
         self.held = self.enrol(held, state="draft")
         self.env.company.zoom_share_recordings = True
-        recording = self.env["zoom.recording"].sudo().create(
-            {
-                "meeting_id": self.accessible.zoom_meeting_id.id,
-                "zoom_uuid": "run-accessible==",
-                "topic": "Accessible training",
-                "start_time": self.accessible.date_begin,
-            }
+        recording = (
+            self.env["zoom.recording"]
+            .sudo()
+            .create(
+                {
+                    "meeting_id": self.accessible.zoom_meeting_id.id,
+                    "zoom_uuid": "run-accessible==",
+                    "topic": "Accessible training",
+                    "start_time": self.accessible.date_begin,
+                }
+            )
         )
         self.env["zoom.recording.file"].sudo().create(
             {"recording_id": recording.id, "file_type": "MP4", "play_url": f"{self.sandbox.url}/rec/play/a"}
@@ -257,7 +267,12 @@ class TraineePagesCase(TraineeCase, AxeCase):
         )
 
     def assert_the_trainees_pages_pass_axe(self):
-        for path in ("/my/trainings", self.registration._zoom_join_path(), self.held._zoom_join_path(), "/my"):
+        for path in (
+            "/my/trainings",
+            self.registration._zoom_join_path(),
+            self.held._zoom_join_path(),
+            "/my",
+        ):
             with self.subTest(path=path):
                 self.assert_axe_passes(path, "zoom_trainee")
 

@@ -196,7 +196,9 @@ class TestTraineePhoneTours(TraineeCase, TourCase):
         registration = self.enrol(self.brussels_training("Phone training: too early"))
         with self.screenshot("join_page_phone"):
             self.start_tour(
-                registration._zoom_join_path(), "zoom_training_trainee_join_page_on_a_phone", login="zoom_trainee"
+                registration._zoom_join_path(),
+                "zoom_training_trainee_join_page_on_a_phone",
+                login="zoom_trainee",
             )
 
 

@@ -33,8 +33,10 @@ class TraineeCase(ZoomJoinCase):
         return base64.b64decode(files.datas).decode().replace("\r\n ", "")
 
     def mail_of(self, registration, subject_part):
-        mails = self.env["mail.mail"].sudo().search(
-            [("model", "=", "event.registration"), ("res_id", "=", registration.id)], order="id"
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "event.registration"), ("res_id", "=", registration.id)], order="id")
         )
         found = mails.filtered(lambda mail: subject_part in (mail.subject or ""))
         self.assertTrue(found, f"no mail '{subject_part}' among {mails.mapped('subject')}")
@@ -195,23 +197,31 @@ class TestTraineeRecordings(TraineeCase):
         meeting = self.training.zoom_meeting_id
         start = self.training.date_begin
         meeting.sudo().write({"actual_start": start, "actual_end": start + timedelta(minutes=60)})
-        self.recording = self.env["zoom.recording"].sudo().create(
-            {
-                "meeting_id": meeting.id,
-                "zoom_uuid": "run-first-aid==",
-                "topic": "Recordings: first aid",
-                "start_time": start,
-                "duration": 60,
-                "play_passcode": "s3cret",
-            }
+        self.recording = (
+            self.env["zoom.recording"]
+            .sudo()
+            .create(
+                {
+                    "meeting_id": meeting.id,
+                    "zoom_uuid": "run-first-aid==",
+                    "topic": "Recordings: first aid",
+                    "start_time": start,
+                    "duration": 60,
+                    "play_passcode": "s3cret",
+                }
+            )
         )
-        self.file = self.env["zoom.recording.file"].sudo().create(
-            {
-                "recording_id": self.recording.id,
-                "file_type": "MP4",
-                "recording_type": "shared_screen_with_speaker_view",
-                "play_url": f"{self.sandbox.url}/rec/play/first-aid",
-            }
+        self.file = (
+            self.env["zoom.recording.file"]
+            .sudo()
+            .create(
+                {
+                    "recording_id": self.recording.id,
+                    "file_type": "MP4",
+                    "recording_type": "shared_screen_with_speaker_view",
+                    "play_url": f"{self.sandbox.url}/rec/play/first-aid",
+                }
+            )
         )
         self.env["zoom.attendance"].sudo().create(
             [

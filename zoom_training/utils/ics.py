@@ -112,7 +112,7 @@ def build_ics(invitation):
 
 
 def google_calendar_url(invitation):
-    """Google Calendar's "add event" link, as Odoo's event mails build it (calendar/render?action=TEMPLATE)."""
+    """Google Calendar's "add event" link, as Odoo's event mails build it (action=TEMPLATE)."""
     query = {
         "action": "TEMPLATE",
         "text": invitation.summary,

@@ -40,7 +40,9 @@ def session_times(utc_naive, trainee_zone, training_zone, locale="en_US"):
     training_zone = valid_zone(training_zone, trainee_zone)
     trainee = format_in_zone(utc_naive, trainee_zone, locale)
     same = in_zone(utc_naive, trainee_zone).utcoffset() == in_zone(utc_naive, training_zone).utcoffset()
-    training = None if same or trainee_zone == training_zone else format_in_zone(utc_naive, training_zone, locale)
+    training = (
+        None if same or trainee_zone == training_zone else format_in_zone(utc_naive, training_zone, locale)
+    )
     return {"trainee": trainee, "training": training}
 
 

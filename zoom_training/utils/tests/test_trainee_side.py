@@ -50,25 +50,27 @@ def test_the_browser_link_is_zooms_web_client_with_the_personal_token():
     assert web_client_url("https://zoom.us/w/84512345678?tk=abc&pwd=x") == (
         "https://zoom.us/wc/join/84512345678?tk=abc&pwd=x"
     )
-    assert web_client_url("https://example.zoom.us/j/845?pwd=y") == "https://example.zoom.us/wc/join/845?pwd=y"
+    assert (
+        web_client_url("https://example.zoom.us/j/845?pwd=y") == "https://example.zoom.us/wc/join/845?pwd=y"
+    )
     assert web_client_url("https://zoom.us/my/room") is None
     assert web_client_url(False) is None
 
 
 def invitation(**values):
-    base = dict(
-        uid="registration-7.db@zoom_training",
-        summary="First aid, refresher; level 2",
-        start=START,
-        end=datetime(2026, 11, 24, 7, 39),
-        join_page=JOIN,
-        description="Bring a pen",
-        attendee_email="ann@example.com",
-        attendee_name="Ann",
-        organizer_email="trainer@example.com",
-        stamp=datetime(2026, 11, 1),
-    )
-    return Invitation(**dict(base, **values))
+    base = {
+        "uid": "registration-7.db@zoom_training",
+        "summary": "First aid, refresher; level 2",
+        "start": START,
+        "end": datetime(2026, 11, 24, 7, 39),
+        "join_page": JOIN,
+        "description": "Bring a pen",
+        "attendee_email": "ann@example.com",
+        "attendee_name": "Ann",
+        "organizer_email": "trainer@example.com",
+        "stamp": datetime(2026, 11, 1),
+    }
+    return Invitation(**{**base, **values})
 
 
 def test_the_invitation_holds_the_personal_join_page_never_a_zoom_link():

@@ -199,6 +199,10 @@ tours.add("zoom_training_trainee_join_page_on_a_phone", {
             content: "Too early: when it opens, in the trainee's time",
             trigger: ".o_zoom_too_early:contains(America/Montreal)[data-zoom-opens-in]",
         },
+        {
+            content: "The Zoom app or the browser, chosen beforehand",
+            trigger: ".o_zoom_too_early a.o_zoom_join_browser[href$='?via=browser']",
+        },
         fitsThePhone("The Join page fits a 390 px screen"),
     ],
 });
