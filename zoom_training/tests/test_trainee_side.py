@@ -123,6 +123,18 @@ class TestTraineeCalendar(TraineeCase):
                 mail = self.env["mail.mail"].sudo().browse(mail_id)
                 self.assertIn(registration.zoom_personal_join_url, self.invitation_of(mail))
 
+    def test_odoos_own_scheduler_sends_the_confirmation_with_the_invitation(self):
+        training = self.brussels_training("Calendar: scheduled confirmation")
+        self.assertIn("after_sub", training.event_mail_ids.mapped("interval_type"))
+        registration = self.enrol(training)
+        training.event_mail_ids.filtered(lambda mail: mail.interval_type == "after_sub").execute()
+        messages = self.env["mail.message"].sudo().search(
+            [("model", "=", "event.registration"), ("res_id", "=", registration.id)]
+        )
+        files = messages.attachment_ids.filtered(lambda attachment: attachment.name == "invitation.ics")
+        self.assertTrue(files, f"no invitation among {messages.mapped('subject')}")
+        self.assertIn(registration.zoom_personal_join_url, base64.b64decode(files[:1].datas).decode())
+
     def test_a_moved_training_updates_the_same_entry_and_a_cancelled_one_removes_it(self):
         training = self.brussels_training("Calendar: moved")
         registration = self.enrol(training)
