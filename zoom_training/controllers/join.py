@@ -128,7 +128,9 @@ class ZoomTrainingPortal(CustomerPortal):
         partner = request.env.user.partner_id
         zone = valid_zone(partner.tz, request.cookies.get("tz"))
         lang = request.env.lang or "en_US"
-        recordings = request.env["zoom.recording"].search([("zoom_state", "!=", "gone")], limit=50)
+        recordings = request.env["zoom.recording"].search(
+            [("zoom_state", "!=", "gone"), ("zoom_attended_partner_ids", "in", [partner.id])], limit=50
+        )
         return [
             (
                 recording,

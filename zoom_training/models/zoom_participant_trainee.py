@@ -20,10 +20,12 @@ class ZoomParticipantTrainee(models.AbstractModel):
 
     def _zoom_trainee_zone(self):
         """The participant's own zone: their partner's, else their browser's (Odoo's `tz` cookie, on a
-        page they view), else the training's."""
+        page they view themselves: never the browser of an organiser whose click sends them a mail), else
+        the training's."""
         self.ensure_one()
-        browser = request.cookies.get("tz") if request else None
         partner = self._zoom_participant_partner()
+        own_request = request and partner and request.env.user.partner_id == partner
+        browser = request.cookies.get("tz") if own_request else None
         return valid_zone(partner.tz, browser, self._zoom_training_zone())
 
     def _zoom_session_times(self, moment=None):

@@ -128,8 +128,10 @@ class TestTraineeCalendar(TraineeCase):
         self.assertIn("after_sub", training.event_mail_ids.mapped("interval_type"))
         registration = self.enrol(training)
         training.event_mail_ids.filtered(lambda mail: mail.interval_type == "after_sub").execute()
-        messages = self.env["mail.message"].sudo().search(
-            [("model", "=", "event.registration"), ("res_id", "=", registration.id)]
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", "event.registration"), ("res_id", "=", registration.id)])
         )
         files = messages.attachment_ids.filtered(lambda attachment: attachment.name == "invitation.ics")
         self.assertTrue(files, f"no invitation among {messages.mapped('subject')}")
@@ -273,6 +275,8 @@ class TestTraineeRecordings(TraineeCase):
         self.assertNotIn("Recordings of the sessions", self.page("/my/trainings", login="zoom_other").text)
         self.assertEqual(self.page(path, login="zoom_other").status_code, 404)
         self.assertEqual(self.page("/my/trainings/recording/999999").status_code, 404)
+        host_page = self.page("/my/trainings", login="host").text
+        self.assertNotIn("Recordings of the sessions", host_page, "the host sees the meeting, did not attend")
         self.authenticate(None, None)
         answer = self.url_open(path, allow_redirects=False)
         self.assertIn("/web/login", answer.headers.get("Location", ""))

@@ -5,6 +5,7 @@ from datetime import timezone
 from urllib.parse import urlsplit, urlunsplit
 
 import pytz
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
 DEFAULT_ZONE = "UTC"
@@ -18,6 +19,14 @@ def valid_zone(*candidates):
     return DEFAULT_ZONE
 
 
+def known_locale(code):
+    """Babel's locale for an Odoo language code ("fr_BE", "sr@latin"), English when Babel has none."""
+    try:
+        return Locale.parse((code or "en_US").split("@")[0])
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en_US")
+
+
 def in_zone(utc_naive, zone):
     """A naive UTC datetime (as Odoo stores them) as an aware datetime in `zone`."""
     return utc_naive.replace(tzinfo=timezone.utc).astimezone(pytz.timezone(zone))
@@ -26,6 +35,7 @@ def in_zone(utc_naive, zone):
 def format_in_zone(utc_naive, zone, locale="en_US"):
     """'Tuesday, November 24, 2026, 12:39 AM (America/Toronto)': the date in full, the time to the minute."""
     local = in_zone(utc_naive, zone)
+    locale = known_locale(locale)
     day = format_date(local, "full", locale=locale)
     hour = format_time(local, "short", locale=locale)
     return f"{day}, {hour} ({zone})"

@@ -40,6 +40,13 @@ def test_the_time_reads_in_the_trainees_language():
     assert times["trainee"] == "mardi 24 novembre 2026, 06:39 (Europe/Paris)"
 
 
+def test_a_language_babel_does_not_know_reads_in_english():
+    assert plain(session_times(START, "UTC", "UTC", locale="xx_YY"))["trainee"] == (
+        "Tuesday, November 24, 2026, 5:39 AM (UTC)"
+    )
+    assert "novembre" in session_times(START, "UTC", "UTC", locale="fr_BE")["trainee"]
+
+
 def test_an_unknown_zone_falls_back_to_the_trainings_then_utc():
     assert valid_zone("Mars/Olympus", "Europe/Brussels") == "Europe/Brussels"
     assert valid_zone(None, "") == "UTC"
