@@ -92,6 +92,21 @@ ensure_nginx() {
     fi
 }
 
+AXE_VERSION="4.14.1"
+AXE_DIR="$REPO_ROOT/.run/axe"
+ensure_axe() {
+    # axe-core (the accessibility checker the browser tours run), from the npm registry, pinned.
+    if [ -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ] \
+        && grep -q "\"version\": \"$AXE_VERSION\"" "$AXE_DIR/node_modules/axe-core/package.json"; then
+        return
+    fi
+    command -v npm >/dev/null || die "npm is missing: the accessibility tours need axe-core (apt-get install npm)."
+    say "installing axe-core $AXE_VERSION for the accessibility tours (npm)"
+    mkdir -p "$AXE_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$AXE_DIR" "axe-core@$AXE_VERSION" >/dev/null \
+        || die "npm could not install axe-core@$AXE_VERSION"
+}
+
 odoo_requirements() {
     # Odoo's requirements, less python-ldap (system headers, auth_ldap only) and with a cbor2 that builds on
     # Python 3.11 (5.4.2 does not).

@@ -30,3 +30,4 @@ fi
 ensure_db_role
 ensure_chromium
 ensure_nginx
+ensure_axe

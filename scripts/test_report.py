@@ -16,6 +16,9 @@ LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+
 FOREIGN_ADDON_WARNING = re.compile(
     r"odoo\.modules\.module: Missing `license` key in manifest for '(?!zoom_training')"
 )
+AXE_VERDICT = re.compile(
+    r"\.browser: (?P<verdict>axe-core \S+: \S+ at \d+ px: (?P<blocking>\d+) serious or critical.*)$"
+)
 ODOO_RESULT = re.compile(r"(?P<failed>\d+) failed, (?P<errors>\d+) error\(s\) of (?P<run>\d+) tests")
 
 
@@ -52,6 +55,24 @@ def odoo_counts(log_path):
     return run - failed - errors, failed + errors, []
 
 
+def axe_verdicts(log_path):
+    """axe-core's verdict on each page the accessibility tours checked (desktop and phone)."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    return [match for match in map(AXE_VERDICT.search, text.splitlines()) if match]
+
+
+def print_accessibility(log_path):
+    verdicts = axe_verdicts(log_path)
+    blocking = sum(1 for match in verdicts if int(match["blocking"]))
+    print(
+        f"accessibility (axe-core): {len(verdicts)} page checks, "
+        f"{blocking} with a serious or critical violation"
+    )
+    for match in verdicts:
+        print(f"  {match['verdict'].strip()}")
+    return len(verdicts)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--lint-status", type=int, default=0)
@@ -80,6 +101,8 @@ def main():
 
     print(f"plain-Python tests: {py_passed} passed, {py_failed} failed")
     print(f"Odoo tests: {odoo_passed} passed, {odoo_failed} failed")
+    if not print_accessibility(args.odoo_log):
+        gate_problems.append("no axe-core verdict in the Odoo log: the accessibility tours did not run")
     for problem in py_problems + odoo_problems + gate_problems:
         print(f"PROBLEM: {problem}")
     # Each log or lint problem counts as one failed check, so a red gate can never print "0 failed".

@@ -39,6 +39,7 @@
     ],
     "demo": ["demo/zoom_training_demo.xml"],
     "assets": {
+        "web.assets_frontend": ["zoom_training/static/src/js/zoom_join_refresh.js"],
         "web.assets_tests": ["zoom_training/static/tests/tours/*.js"],
     },
     "post_init_hook": "post_init_hook",

@@ -1,9 +1,12 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
+from odoo.exceptions import AccessError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ..utils.trainee_time import format_in_zone, valid_zone
 
 JOIN_MODELS = {"registration": "event.registration", "attendee": "calendar.attendee"}
 
@@ -27,9 +30,36 @@ class ZoomJoin(http.Controller):
         sudo, its caller's right to it checked)."""
         answer = participant._zoom_join_answer()
         if answer["state"] == "open":
-            return request.redirect(answer["url"], local=False)
+            url = (
+                participant._zoom_browser_link(answer["url"])
+                if kwargs.get("via") == "browser"
+                else answer["url"]
+            )
+            return request.redirect(url, local=False)
         values = dict(answer, participant=participant, session=participant._zoom_participant_meeting())
+        if answer["state"] == "too_early":
+            values.update(
+                opens_times=participant._zoom_session_times(answer["opens"]),
+                opens_in=int((answer["opens"] - fields.Datetime.now()).total_seconds()) + 1,
+            )
         return request.render("zoom_training.zoom_join_page", values)
+
+    @http.route(
+        "/zoom/join/<string:kind>/<int:record_id>/calendar.ics", type="http", auth="user", methods=["GET"]
+    )
+    def zoom_join_calendar(self, kind, record_id, **kwargs):
+        """The participant's own calendar entry (the Add to calendar link of their mails): their Join page."""
+        participant = self._zoom_participant(kind, record_id)
+        if not participant.event_id.zoom_meeting_id or not participant._zoom_participant_session()[0]:
+            raise NotFound()
+        return request.make_response(
+            participant._zoom_ics(),
+            headers=[
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Disposition", 'attachment; filename="invitation.ics"'),
+                ("Cache-Control", "no-store"),
+            ],
+        )
 
     @http.route("/zoom/join/event/<int:event_id>", type="http", auth="user", methods=["GET"], website=True)
     def zoom_join_calendar_event(self, event_id, **kwargs):
@@ -96,8 +126,50 @@ class ZoomTrainingPortal(CustomerPortal):
         )
         return list(registrations) + list(attendees)
 
+    @staticmethod
+    def _zoom_my_recordings():
+        """The recordings the user may read (record rules: the runs they attended, when the company shares
+        them), newest first, each with the minutes they attended."""
+        partner = request.env.user.partner_id
+        zone = valid_zone(partner.tz, request.cookies.get("tz"))
+        lang = request.env.lang or "en_US"
+        recordings = request.env["zoom.recording"].search(
+            [("zoom_state", "!=", "gone"), ("zoom_attended_partner_ids", "in", [partner.id])], limit=50
+        )
+        return [
+            (
+                recording,
+                recording._zoom_attended_minutes(partner),
+                format_in_zone(recording.start_time, zone, lang),
+            )
+            for recording in recordings
+            if recording.start_time
+        ]
+
     @http.route("/my/trainings", type="http", auth="user", website=True)
     def zoom_my_trainings(self, **kwargs):
         values = self._prepare_portal_layout_values()
-        values.update(participations=self._zoom_my_participations(), page_name="zoom_trainings")
+        values.update(
+            participations=self._zoom_my_participations(),
+            recordings=self._zoom_my_recordings(),
+            page_name="zoom_trainings",
+        )
         return request.render("zoom_training.portal_my_trainings", values)
+
+    @http.route("/my/trainings/recording/<int:file_id>", type="http", auth="user", methods=["GET"])
+    def zoom_my_recording(self, file_id, **kwargs):
+        """A recording file, for whom the record rules let read it: Odoo's copy, else Zoom's player."""
+        recording_file = request.env["zoom.recording.file"].browse(file_id).exists()
+        try:
+            recording_file.check_access("read")
+            attachment, play_url = recording_file.attachment_id, recording_file.play_url
+        except AccessError:
+            raise NotFound() from None
+        if not recording_file:
+            raise NotFound()
+        if attachment:
+            stream = request.env["ir.binary"]._get_stream_from(attachment.sudo())
+            return stream.get_response(as_attachment=False)
+        if not play_url:
+            raise NotFound()
+        return request.redirect(play_url, local=False)

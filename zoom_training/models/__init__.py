@@ -22,6 +22,7 @@ from . import zoom_webhook_event
 from . import zoom_webhook_intake
 from . import zoom_webhook_rejection
 from . import zoom_participant_mixin
+from . import zoom_participant_trainee
 from . import event_registration
 from . import calendar_attendee
 from . import zoom_reconciliation
@@ -33,3 +34,4 @@ from . import zoom_user_token
 from . import zoom_oauth_state
 from . import zoom_privacy
 from . import zoom_cockpit
+from . import mail_template

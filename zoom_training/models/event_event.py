@@ -6,6 +6,11 @@ from odoo.exceptions import UserError, ValidationError
 from ..utils.multi_day import UnplannableDays, daily_plan, last_day_end
 from .zoom_plain import zoom_plain
 
+ZOOM_CHANGE_TEMPLATES = {
+    "moved": "zoom_training.mail_template_zoom_training_moved",
+    "cancelled": "zoom_training.mail_template_zoom_training_cancelled",
+}
+
 
 class EventEvent(models.Model):
     _name = "event.event"
@@ -57,6 +62,17 @@ class EventEvent(models.Model):
         if "zoom_access_validation" in vals:
             self.registration_ids._zoom_schedule_registrant_sync()
         return result
+
+    def _zoom_tell_participants(self, change):
+        """Upcoming trainings only: confirmed registrations get the mail with their updated .ics."""
+        template = self.env.ref(ZOOM_CHANGE_TEMPLATES[change], raise_if_not_found=False)
+        if not template or (self.date_end and self.date_end < fields.Datetime.now()):
+            return
+        registrations = self.registration_ids.filtered(
+            lambda registration: registration.email and registration.state in ("open", "done")
+        )
+        if registrations:
+            template.sudo().send_mail_batch(registrations.ids)
 
     def _zoom_synced_fields(self):
         return [

@@ -52,11 +52,26 @@ class EventRegistration(models.Model):
         self._zoom_check_system_fields(vals)
         if ZOOM_WATCHED_FIELDS & set(vals):
             before = self._zoom_sessions_before_move(vals)
+            confirmed = self.filtered(lambda registration: registration.state in ("open", "done"))
             result = super().write(self._zoom_mark_to_sync(vals))
             self._zoom_follow_move(before)
             self._zoom_schedule_registrant_sync()
+            confirmed._zoom_send_calendar_cancel()
             return result
         return super().write(vals)
+
+    def _zoom_send_calendar_cancel(self):
+        """Registrations just cancelled on a Zoom training: their calendar entry is removed (CANCEL)."""
+        cancelled = self.filtered(
+            lambda registration: registration.email
+            and registration._zoom_participant_cancelled()
+            and registration._zoom_participant_meeting()
+        )
+        template = self.env.ref(
+            "zoom_training.mail_template_zoom_training_cancelled", raise_if_not_found=False
+        )
+        if template and cancelled:
+            template.sudo().send_mail_batch(cancelled.ids)
 
     @api.model
     def _zoom_link_ready(self):

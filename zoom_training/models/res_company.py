@@ -51,6 +51,11 @@ class ResCompany(models.Model):
         "recoverable, then deletes them.",
     )
     zoom_recording_zoom_days = fields.Integer("Days in Zoom", default=30)
+    zoom_share_recordings = fields.Boolean(
+        "Share recordings with trainees",
+        help="Trainees find, on their portal, the recording of each session they attended (never a public "
+        "link: Odoo checks that they attended before serving it).",
+    )
     zoom_recording_odoo_days = fields.Integer(
         "Days stored in Odoo",
         default=0,

@@ -63,6 +63,7 @@ class ResConfigSettings(models.TransientModel):
     )
     zoom_recording_zoom_days = fields.Integer(related="company_id.zoom_recording_zoom_days", readonly=False)
     zoom_recording_odoo_days = fields.Integer(related="company_id.zoom_recording_odoo_days", readonly=False)
+    zoom_share_recordings = fields.Boolean(related="company_id.zoom_share_recordings", readonly=False)
     zoom_attendance_retention_days = fields.Integer(
         related="company_id.zoom_attendance_retention_days", readonly=False
     )

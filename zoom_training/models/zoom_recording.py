@@ -6,9 +6,11 @@ from datetime import timedelta
 import requests
 
 from odoo import _, api, fields, models
+from odoo.osv import expression
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..utils.attendance import attended_seconds
 from ..utils.client import ZoomClient
 from ..utils.downloads import DownloadRefused, open_download, stream_to_file, too_large
 from ..utils.errors import ZoomError, ZoomNotFound
@@ -49,8 +51,55 @@ class ZoomRecording(models.Model):
         readonly=True,
     )
     zoom_trashed_at = fields.Datetime("Trashed in Zoom", readonly=True)
+    zoom_attended_partner_ids = fields.Many2many(
+        "res.partner",
+        string="Attended by",
+        compute="_compute_zoom_attended_partner_ids",
+        search="_search_zoom_attended_partner_ids",
+        compute_sudo=True,
+        help="The participants matched to a stay in this run of the meeting.",
+    )
 
     _sql_constraints = [("run_unique", "unique(meeting_id, zoom_uuid)", "One recording per meeting run.")]
+
+    def _zoom_run_segments(self, partner=None):
+        """This run's matched attendance segments (of one partner when given)."""
+        self.ensure_one()
+        domain = [("meeting_id", "=", self.meeting_id.id), ("instance_uuid", "=", self.zoom_uuid)]
+        if partner is not None:
+            domain.append(("partner_id", "=", partner.id))
+        return self.env["zoom.attendance"].sudo().search([*domain, ("partner_id", "!=", False)])
+
+    def _compute_zoom_attended_partner_ids(self):
+        for recording in self:
+            recording.zoom_attended_partner_ids = recording._zoom_run_segments().partner_id
+
+    def _search_zoom_attended_partner_ids(self, operator, value):
+        """The runs these partners stayed in (record rules: trainees see the recordings they attended)."""
+        if operator not in ("in", "="):
+            raise NotImplementedError(f"zoom_attended_partner_ids: operator {operator!r}")  # rules use "in"
+        partner_ids = [value] if isinstance(value, int) else list(value or [])
+        segments = (
+            self.env["zoom.attendance"]
+            .sudo()
+            .search_read(
+                [("partner_id", "in", partner_ids), ("instance_uuid", "!=", False)],
+                ["meeting_id", "instance_uuid"],
+            )
+        )
+        runs = {(segment["meeting_id"][0], segment["instance_uuid"]) for segment in segments}
+        if not runs:
+            return [("id", "in", [])]
+        return expression.OR(
+            [[("meeting_id", "=", meeting), ("zoom_uuid", "=", uuid)] for meeting, uuid in runs]
+        )
+
+    def _zoom_attended_minutes(self, partner):
+        """Minutes this partner stayed in this run, overlaps and rejoins merged, within the run."""
+        segments = self._zoom_run_segments(partner)
+        stays = [(segment.join_time, segment.leave_time) for segment in segments]
+        meeting = self.sudo().meeting_id  # the caller read the recording: its meeting's run times follow
+        return attended_seconds(stays, meeting.actual_start, meeting.actual_end) / 60
 
     @api.model
     def _store_from_webhook(self, meeting, zoom_object, download_token):

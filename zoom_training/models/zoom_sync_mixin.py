@@ -43,6 +43,12 @@ class ZoomSyncMixin(models.AbstractModel):
         groups="base.group_user",
         help="Seats beyond what the host's Zoom licence admits.",
     )
+    zoom_ics_sequence = fields.Integer(
+        "Calendar revision",
+        copy=False,
+        readonly=True,
+        help="Raised each time the session moves: the participants' calendar entries update (SEQUENCE).",
+    )
 
     @api.model
     def _get_view(self, view_id=None, view_type="form", **options):
@@ -95,11 +101,36 @@ class ZoomSyncMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        result = super().write(vals)
         watched = set(self._zoom_synced_fields()) | {"zoom_conference", "active"}
+        before = self._zoom_calendar_state() if watched & set(vals) else {}
+        result = super().write(vals)
         if not self.env.context.get("zoom_no_sync") and watched & set(vals):
             self._zoom_schedule_sync()
+        if before:
+            self._zoom_after_calendar_change(before)
         return result
+
+    def _zoom_calendar_state(self):
+        """{id: (start, duration, cancelled)}: what the participants' calendar entries show."""
+        return {
+            record.id: (*record._zoom_start_and_duration(), bool(record._zoom_is_cancelled()))
+            for record in self
+        }
+
+    def _zoom_after_calendar_change(self, before):
+        """A session that moved raises its calendar revision and tells its participants; one cancelled
+        tells them too (their entry is removed)."""
+        after = self._zoom_calendar_state()
+        for record in self.filtered(lambda r: r.zoom_meeting_id and before.get(r.id) != after[r.id]):
+            was_cancelled, cancelled = before[record.id][2], after[record.id][2]
+            if not was_cancelled and not cancelled:
+                record.sudo().with_context(zoom_no_sync=True).zoom_ics_sequence += 1
+                record._zoom_tell_participants("moved")
+            elif cancelled and not was_cancelled:
+                record._zoom_tell_participants("cancelled")
+
+    def _zoom_tell_participants(self, change):
+        """Mails the participants their updated calendar entry ("moved" or "cancelled")."""
 
     def unlink(self):
         if not self.env.context.get("zoom_unlink_handled"):

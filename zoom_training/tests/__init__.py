@@ -20,6 +20,7 @@ from . import (
     test_sandbox_boot,
     test_security,
     test_tours,
+    test_trainee_side,
     test_translations,
     test_user_oauth,
     test_views,

@@ -1,9 +1,14 @@
+import json
+import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from lxml import etree
 
 from odoo import fields
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from .test_trainee_side import TraineeCase
 
 STATUS_FIELDS = {"state", "sync_state", "zoom_sync_state", "zoom_status", "result", "review_state"}
 ZOOM_ID = "84512345678"
@@ -163,3 +168,125 @@ class TestTraineePagesHoldNoTechnicalId(HttpCase):
         subject = template._render_field("subject", self.synced.ids)[self.synced.id]
         self.assertIn(self.synced._zoom_join_path(), body)
         self.assert_no_technical_id(body + subject, "the join-link mail")
+
+
+AXE_ENV = "ZOOM_TRAINING_AXE"  # another axe.min.js than the one scripts/setup.sh installs from npm
+AXE_DEFAULT = (
+    Path(__file__).resolve().parents[2] / ".run" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
+AXE_RUN = """
+;(async () => {
+    const page = %s;
+    const script = Object.assign(document.createElement("script"), { src: %s });
+    await new Promise((resolve, reject) => {
+        Object.assign(script, { onload: resolve, onerror: () => reject(new Error("axe-core did not load")) });
+        document.head.appendChild(script);
+    });
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    const blocking = result.violations.filter((v) => ["serious", "critical"].includes(v.impact));
+    const found = result.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`).join(", ");
+    console.log(
+        `axe-core ${axe.version}: ${page} at ${window.innerWidth} px: ${blocking.length} serious or ` +
+            `critical violation(s); all violations: ${found || "none"}`
+    );
+    if (blocking.length) {
+        const details = blocking.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")),
+        }));
+        console.error(`axe-core: ${page}: ${JSON.stringify(details)}`);
+    } else {
+        console.log("test successful");
+    }
+})();
+"""
+
+
+class AxeCase(HttpCase):
+    """Runs axe-core (the accessibility checker, installed from npm by scripts/setup.sh) in the browser on
+    a page: a serious or critical violation fails the test; the verdict of each page goes to the log, where
+    `make test` prints it."""
+
+    def axe_url(self):
+        """axe-core served to the browser from the test's own transaction (a public attachment)."""
+        axe = Path(os.environ.get(AXE_ENV) or AXE_DEFAULT)
+        if not axe.is_file():
+            self.fail(f"axe-core is missing at {axe}: run scripts/setup.sh (npm install axe-core)")
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": "axe.min.js",
+                    "raw": axe.read_bytes(),
+                    "mimetype": "application/javascript",
+                    "public": True,
+                }
+            )
+        )
+        return f"/web/content/{attachment.id}"
+
+    def assert_axe_passes(self, path, login):
+        code = AXE_RUN % (json.dumps(path), json.dumps(self.axe_url()))
+        self.browser_js(path, code, login=login, timeout=120)
+
+
+class TraineePagesCase(TraineeCase, AxeCase):
+    """The portal list (with a recording), the Join page (too early, requirements) and the portal home."""
+
+    def setUp(self):
+        super().setUp()
+        self.accessible = self.brussels_training("Accessible training")
+        self.registration = self.enrol(self.accessible)
+        held = self.brussels_training("Accessible validated training", zoom_access_validation="on")
+        self.held = self.enrol(held, state="draft")
+        self.env.company.zoom_share_recordings = True
+        recording = (
+            self.env["zoom.recording"]
+            .sudo()
+            .create(
+                {
+                    "meeting_id": self.accessible.zoom_meeting_id.id,
+                    "zoom_uuid": "run-accessible==",
+                    "topic": "Accessible training",
+                    "start_time": self.accessible.date_begin,
+                }
+            )
+        )
+        self.env["zoom.recording.file"].sudo().create(
+            {"recording_id": recording.id, "file_type": "MP4", "play_url": f"{self.sandbox.url}/rec/play/a"}
+        )
+        self.env["zoom.attendance"].sudo().create(
+            {
+                "meeting_id": self.accessible.zoom_meeting_id.id,
+                "segment_key": "run-accessible==:p",
+                "instance_uuid": "run-accessible==",
+                "registration_id": self.registration.id,
+                "join_time": self.accessible.date_begin,
+                "leave_time": self.accessible.date_begin + timedelta(minutes=30),
+            }
+        )
+
+    def assert_the_trainees_pages_pass_axe(self):
+        for path in (
+            "/my/trainings",
+            self.registration._zoom_join_path(),
+            self.held._zoom_join_path(),
+            "/my",
+        ):
+            with self.subTest(path=path):
+                self.assert_axe_passes(path, "zoom_trainee")
+
+
+@tagged("post_install", "-at_install")
+class TestTraineePagesPassAxe(TraineePagesCase):
+    def test_the_trainees_pages_pass_axe_on_a_desktop(self):
+        self.assert_the_trainees_pages_pass_axe()
+
+
+@tagged("post_install", "-at_install")
+class TestTraineePagesPassAxeOnAPhone(TraineePagesCase):
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_the_trainees_pages_pass_axe_on_a_phone(self):
+        self.assert_the_trainees_pages_pass_axe()

@@ -191,10 +191,23 @@ class TestMeetingVisibility(SecurityCase):
         self.assertEqual(seen.mapped("topic"), ["All hands"])
         self.assertEqual(len(self.env["zoom.recording"].with_user(self.host).search([])), 2)
         self.assertFalse(self.env["zoom.recording"].with_user(self.outsider).search([]))
+        trainee_sees = self.env["zoom.recording"].with_user(self.trainee).search
+        self.assertFalse(trainee_sees([]), "invited, but the company does not share recordings")
+        self.env.company.zoom_share_recordings = True
+        self.assertFalse(trainee_sees([]), "shared, but the trainee attended neither session")
+        attendee = self.attendee_of(private.calendar_event_id, self.trainee)
+        self.env["zoom.attendance"].sudo().create(
+            {
+                "meeting_id": private.id,
+                "segment_key": f"run-{private.id}:trainee",
+                "instance_uuid": f"run-{private.id}",
+                "attendee_id": attendee.id,
+            }
+        )
         self.assertEqual(
-            set(self.env["zoom.recording"].with_user(self.trainee).search([]).mapped("topic")),
-            {"All hands", "Private review"},
-            "the invited portal user sees the recordings of both sessions",
+            trainee_sees([]).mapped("topic"),
+            ["Private review"],
+            "the portal user sees the recording of the run they attended, and only that one",
         )
 
 

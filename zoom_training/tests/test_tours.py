@@ -18,6 +18,7 @@ from odoo.addons.queue_job.job import Job
 
 from .common import ZoomSandboxCase
 from .test_registrants import ZoomJoinCase
+from .test_trainee_side import TraineeCase
 from .test_webhook_end_to_end import MeetingRunCase
 
 SCREENSHOTS_ENV = "ZOOM_TRAINING_SCREENSHOTS"
@@ -29,6 +30,8 @@ SCREENSHOTS = {  # README's pictures, each the last screen of a tour
     "attendance": "Attendance after a meeting",
     "join_page_fr": "The Join page in French, before the session opens",
     "cockpit": "The Zoom cockpit",
+    "portal_phone": "The trainee's trainings on a phone (390 px): their time, the app and the browser",
+    "join_page_phone": "The Join page on a phone, before the session opens, in the trainee's time",
 }
 
 
@@ -211,6 +214,28 @@ class TestTraineeTours(ZoomJoinCase, TourCase):
             self.start_tour(
                 f"/zoom/join/registration/{registration.id}",
                 "zoom_training_trainee_reads_the_join_page_in_french",
+                login="zoom_trainee",
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestTraineePhoneTours(TraineeCase, TourCase):
+    """A trainee in Montréal, a training in Brussels, on a 390 px wide touch screen."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_a_trainee_reads_their_trainings_on_a_phone(self):
+        self.enrol(self.brussels_training("Phone training: working at height"))
+        with self.screenshot("portal_phone"):
+            self.start_tour("/my/trainings", "zoom_training_trainee_on_a_phone", login="zoom_trainee")
+
+    def test_a_trainee_opens_the_join_page_too_early_on_a_phone(self):
+        registration = self.enrol(self.brussels_training("Phone training: too early"))
+        with self.screenshot("join_page_phone"):
+            self.start_tour(
+                registration._zoom_join_path(),
+                "zoom_training_trainee_join_page_on_a_phone",
                 login="zoom_trainee",
             )
 

@@ -107,7 +107,11 @@ tours.add("zoom_training_trainee_joins", {
     steps: () => [
         {
             content: "The trainee's trainings, each with its Join button",
-            trigger: "tr:contains(Tour training: first aid) a.btn:contains(Join)[href*='/zoom/join/']",
+            trigger: ".o_zoom_participation:contains(Tour training: first aid) a.o_zoom_join_app[href*='/zoom/join/']",
+        },
+        {
+            content: "... and its way in from the browser, without Zoom's app",
+            trigger: ".o_zoom_participation:contains(Tour training: first aid) a.o_zoom_join_browser[href*='via=browser']",
         },
     ],
 });
@@ -117,12 +121,12 @@ tours.add("zoom_training_trainee_sees_requirements", {
     steps: () => [
         {
             content: "Access validation holds the Join back and says why",
-            trigger: "tr:contains(Tour training: validated) a.btn:contains(See requirements)",
+            trigger: ".o_zoom_participation:contains(Tour training: validated) a.btn:contains(See requirements)",
             run: "click",
         },
         {
             content: "What is still missing, in words",
-            trigger: "h4:contains(See requirements)",
+            trigger: ".o_zoom_join h2:contains(See requirements)",
         },
     ],
 });
@@ -199,5 +203,51 @@ tours.add("zoom_training_admin_opens_the_cockpit", {
             content: "and the quota Zoom's headers last gave",
             trigger: "div[name='quota_reading_ids'] .o_data_row:contains(Heavy)",
         },
+// On a phone (390 px): nothing wider than the screen, every button reachable without scrolling sideways.
+function fitsThePhone(content) {
+    return {
+        content,
+        trigger: "body",
+        run() {
+            const overflow = document.documentElement.scrollWidth - window.innerWidth;
+            if (window.innerWidth > 400) {
+                throw new Error(`the tour runs ${window.innerWidth} px wide, not at phone size`);
+            }
+            if (overflow > 0) {
+                throw new Error(`the page is ${overflow} px wider than the phone's screen`);
+            }
+        },
+    };
+}
+
+tours.add("zoom_training_trainee_on_a_phone", {
+    url: "/my/trainings",
+    steps: () => [
+        {
+            content: "The session in the trainee's own time, the training's beside it",
+            trigger: ".o_zoom_participation:contains(Phone training) .o_zoom_trainee_time:contains(America/Montreal)",
+        },
+        {
+            trigger: ".o_zoom_participation:contains(Phone training) .o_zoom_training_time:contains(Europe/Brussels)",
+        },
+        {
+            content: "The Zoom app and the browser, side by side",
+            trigger: ".o_zoom_participation:contains(Phone training) a.o_zoom_join_browser",
+        },
+        fitsThePhone("The list fits a 390 px screen"),
+    ],
+});
+
+tours.add("zoom_training_trainee_join_page_on_a_phone", {
+    steps: () => [
+        {
+            content: "Too early: when it opens, in the trainee's time",
+            trigger: ".o_zoom_too_early:contains(America/Montreal)[data-zoom-opens-in]",
+        },
+        {
+            content: "The Zoom app or the browser, chosen beforehand",
+            trigger: ".o_zoom_too_early a.o_zoom_join_browser[href$='?via=browser']",
+        },
+        fitsThePhone("The Join page fits a 390 px screen"),
     ],
 });
