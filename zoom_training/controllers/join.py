@@ -22,19 +22,15 @@ class ZoomJoin(http.Controller):
         one Zoom call (bounded by the client's timeouts) instead of a job. Zoom answers a repeated add of
         the same email with the same registrant, so a request that rolls back loses nothing.
         """
-        return self._zoom_join_response(self._zoom_participant(kind, record_id))
+        return self._zoom_join_response(self._zoom_participant(kind, record_id), kwargs.get("via"))
 
     @staticmethod
-    def _zoom_join_response(participant):
+    def _zoom_join_response(participant, via=None):
         """The personal Zoom link when the session is open, else the Join page saying why not (participant:
         sudo, its caller's right to it checked)."""
         answer = participant._zoom_join_answer()
         if answer["state"] == "open":
-            url = (
-                participant._zoom_browser_link(answer["url"])
-                if kwargs.get("via") == "browser"
-                else answer["url"]
-            )
+            url = participant._zoom_browser_link(answer["url"]) if via == "browser" else answer["url"]
             return request.redirect(url, local=False)
         values = dict(answer, participant=participant, session=participant._zoom_participant_meeting())
         if answer["state"] == "too_early":

@@ -21,4 +21,4 @@ class ZoomSignedJoin(http.Controller):
         registration = request.env["event.registration"].sudo().browse(registration_id).exists()
         if not registration or not registration._zoom_check_join_token(token):
             raise NotFound()
-        return ZoomJoin._zoom_join_response(registration)
+        return ZoomJoin._zoom_join_response(registration, kwargs.get("via"))
