@@ -55,14 +55,15 @@ def odoo_counts(log_path):
     return run - failed - errors, failed + errors, []
 
 
-def axe_verdicts(log_path):
+def axe_verdicts(log_paths):
     """axe-core's verdict on each page the accessibility tours checked (desktop and phone)."""
-    text = log_path.read_text(errors="replace") if log_path.exists() else ""
-    return [match for match in map(AXE_VERDICT.search, text.splitlines()) if match]
+    texts = [path.read_text(errors="replace") for path in log_paths if path.exists()]
+    lines = "\n".join(texts).splitlines()
+    return [match for match in map(AXE_VERDICT.search, lines) if match]
 
 
-def print_accessibility(log_path):
-    verdicts = axe_verdicts(log_path)
+def print_accessibility(log_paths):
+    verdicts = axe_verdicts(log_paths)
     blocking = sum(1 for match in verdicts if int(match["blocking"]))
     print(
         f"accessibility (axe-core): {len(verdicts)} page checks, "
