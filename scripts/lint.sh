@@ -11,4 +11,13 @@ say "ruff"
 say "pylint-odoo"
 # shellcheck disable=SC2086
 "$VENV/bin/pylint" --rcfile=.pylintrc-mandatory $REPO_ADDONS || status=1
+say "JavaScript syntax (node --check, as the ES modules Odoo's bundles hold)"
+js_check="$(mktemp -d)"
+while IFS= read -r js; do
+    cp "$js" "$js_check/module.mjs"
+    node --check "$js_check/module.mjs" 2>&1 | sed "s|$js_check/module.mjs|$js|" || true
+    node --check "$js_check/module.mjs" > /dev/null 2>&1 || status=1
+# shellcheck disable=SC2086
+done < <(find $REPO_ADDONS -path '*/static/*' -name '*.js' -not -path '*/lib/*')
+rm -rf "$js_check"
 exit $status

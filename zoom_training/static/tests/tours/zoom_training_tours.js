@@ -203,6 +203,9 @@ tours.add("zoom_training_admin_opens_the_cockpit", {
             content: "and the quota Zoom's headers last gave",
             trigger: "div[name='quota_reading_ids'] .o_data_row:contains(Heavy)",
         },
+    ],
+});
+
 // On a phone (390 px): nothing wider than the screen, every button reachable without scrolling sideways.
 function fitsThePhone(content) {
     return {
