@@ -43,6 +43,23 @@ class CalendarAttendee(models.Model):
     def _zoom_participant_session(self):
         return self.event_id.start, self.event_id.stop
 
+    def _zoom_invitation_series(self):
+        """A recurring event (one Zoom series): every occurrence in one entry, the same from each one."""
+        recurrence = self.event_id.recurrence_id
+        if not recurrence:
+            return super()._zoom_invitation_series()
+        occurrences = [(event.start, event.stop) for event in recurrence.calendar_event_ids.sorted("start")]
+        return *occurrences[0], "", occurrences
+
+    def _zoom_ics_uid(self):
+        """One entry per person for a whole series, whichever occurrence's page it is taken from."""
+        recurrence = self.event_id.recurrence_id
+        if not recurrence:
+            return super()._zoom_ics_uid()
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        series = f"series{recurrence.id}-partner{self.partner_id.id}"
+        return f"{self._zoom_join_slug}-{series}.{database}@zoom_training"
+
     def _zoom_participant_wanted(self):
         """Everyone invited, or only internal users when Settings say so."""
         company = self._zoom_participant_meeting().company_id

@@ -98,6 +98,16 @@ class EventEvent(models.Model):
         except UnplannableDays as error:
             raise UserError(zoom_plain(self.env, error.plain)) from error
 
+    def _zoom_daily_plan_or_none(self):
+        """The daily series; None for one session or for days that cannot be planned (the sync says why)."""
+        try:
+            return self._zoom_daily_plan()
+        except UserError:
+            return None
+
+    def _zoom_calendar_times(self):
+        return self.date_begin, self.date_end, self.zoom_day_hour_from, self.zoom_day_hour_to
+
     def _zoom_start_and_duration(self):
         plan = self._zoom_daily_plan()
         if plan:

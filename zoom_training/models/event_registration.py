@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 
 ZOOM_WATCHED_FIELDS = {"state", "email", "name", "partner_id", "event_id", "active"}
@@ -94,6 +96,14 @@ class EventRegistration(models.Model):
 
     def _zoom_participant_session(self):
         return self.event_id.date_begin, self.event_id.date_end
+
+    def _zoom_invitation_series(self):
+        """A training over several days: the first day's hours, repeated daily (one Zoom series)."""
+        plan = self.event_id._zoom_daily_plan_or_none()
+        if not plan:
+            return super()._zoom_invitation_series()
+        start = plan.first_start.replace(tzinfo=None)
+        return start, start + timedelta(minutes=plan.minutes), f"FREQ=DAILY;COUNT={plan.days}", []
 
     def _zoom_participant_wanted(self):
         return self.active and self.state in ("open", "done")

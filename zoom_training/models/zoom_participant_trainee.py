@@ -46,10 +46,9 @@ class ZoomParticipantTrainee(models.AbstractModel):
         return self._zoom_participant_cancelled() or self.event_id._zoom_is_cancelled()
 
     def _zoom_invitation(self):
-        """The participant's calendar entry: their Join page, the session's times (a series, once h19b's
-        multi-day trainings are recurring, through `_zoom_participant_recurrence`)."""
+        """The participant's calendar entry: their Join page, the session's times (one entry for a series)."""
         self.ensure_one()
-        start, end = self._zoom_participant_session()
+        start, end, rrule, occurrences = self._zoom_invitation_series()
         organizer = self.event_id.user_id.partner_id
         return Invitation(
             uid=self._zoom_ics_uid(),
@@ -63,12 +62,15 @@ class ZoomParticipantTrainee(models.AbstractModel):
             organizer_name=organizer.name or "",
             attendee_email=self._zoom_participant_email() or "",
             attendee_name=self._zoom_participant_name() or "",
-            rrule=self._zoom_participant_recurrence(),
+            rrule=rrule,
+            occurrences=occurrences,
         )
 
-    def _zoom_participant_recurrence(self):
-        """An RRULE value when the session is a series held as one Zoom meeting; "" for one session."""
-        return ""
+    def _zoom_invitation_series(self):
+        """(start, end, RRULE value, [(start, end)] of every session) of the participant's calendar entry:
+        one session here; a series held as one Zoom meeting is one entry (see the participant models)."""
+        start, end = self._zoom_participant_session()
+        return start, end or start, "", []
 
     def _zoom_ics(self):
         return build_ics(self._zoom_invitation()).encode()

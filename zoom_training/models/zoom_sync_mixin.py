@@ -111,18 +111,22 @@ class ZoomSyncMixin(models.AbstractModel):
         return result
 
     def _zoom_calendar_state(self):
-        """{id: (start, duration, cancelled)}: what the participants' calendar entries show."""
+        """{id: (times..., cancelled)}: what the participants' calendar entries show."""
         return {
-            record.id: (*record._zoom_start_and_duration(), bool(record._zoom_is_cancelled()))
-            for record in self
+            record.id: (*record._zoom_calendar_times(), bool(record._zoom_is_cancelled())) for record in self
         }
+
+    def _zoom_calendar_times(self):
+        """What the participants' calendar entry is made of; never raises (a session that cannot be held
+        in Zoom is the sync's error to report, not the save's)."""
+        return self._zoom_start_and_duration()
 
     def _zoom_after_calendar_change(self, before):
         """A session that moved raises its calendar revision and tells its participants; one cancelled
         tells them too (their entry is removed)."""
         after = self._zoom_calendar_state()
         for record in self.filtered(lambda r: r.zoom_meeting_id and before.get(r.id) != after[r.id]):
-            was_cancelled, cancelled = before[record.id][2], after[record.id][2]
+            was_cancelled, cancelled = before[record.id][-1], after[record.id][-1]
             if not was_cancelled and not cancelled:
                 record.sudo().with_context(zoom_no_sync=True).zoom_ics_sequence += 1
                 record._zoom_tell_participants("moved")

@@ -3,7 +3,7 @@ own Join page), the browser way in, and the recordings of what they attended. Ea
 portal user and a visitor."""
 
 import base64
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import fields
 from odoo.tests import tagged
@@ -169,6 +169,41 @@ class TestTraineeCalendar(TraineeCase):
         with trap_jobs():
             training.stage_id = self.env.ref("event.event_stage_cancelled")
         self.assertIn("METHOD:CANCEL", self.invitation_of(self.mail_of(registration, "Cancelled:")))
+
+    def test_a_three_day_training_is_one_daily_entry_with_the_days_hours(self):
+        day_one = datetime(2026, 12, 16, 8, 0)  # 09:00 in Brussels
+        training = self.zoom_training("Calendar: three days", start=day_one, date_tz=BRUSSELS)
+        with trap_jobs():
+            training.date_end = day_one + timedelta(days=2, hours=8)  # Friday 17:00
+        ics = self.enrol(training)._zoom_ics().decode().replace("\r\n ", "")
+        self.assertEqual(ics.count("BEGIN:VEVENT"), 1, "one entry for the three days")
+        self.assertEqual(self.line(ics, "DTSTART"), "DTSTART:20261216T080000Z")
+        self.assertEqual(self.line(ics, "DTEND"), "DTEND:20261216T160000Z", "the first day ends")
+        self.assertEqual(self.line(ics, "RRULE"), "RRULE:FREQ=DAILY;COUNT=3")
+
+    def test_a_recurring_event_is_one_entry_from_each_occurrences_page(self):
+        guest = self.env["res.partner"].create({"name": "Series Guest", "email": "series.guest@example.com"})
+        start = datetime(2026, 12, 8, 9, 0)  # a Tuesday
+        with trap_jobs():
+            series = self.calendar_event(
+                name="Calendar: weekly",
+                start=start,
+                stop=start + timedelta(hours=1),
+                recurrency=True,
+                rrule_type="weekly",
+                interval=1,
+                end_type="count",
+                count=3,
+                tue=True,
+                partner_ids=[(4, self.host.partner_id.id), (4, guest.id)],
+            ).recurrence_id.calendar_event_ids
+        guests = series.attendee_ids.filtered(lambda attendee: attendee.partner_id == guest)
+        entries = [attendee._zoom_ics().decode().replace("\r\n ", "") for attendee in guests]
+        self.assertEqual(len(entries), 3)
+        self.assertEqual({self.line(ics, "UID") for ics in entries}, {self.line(entries[0], "UID")})
+        for ics in entries:
+            self.assertEqual(self.line(ics, "DTSTART"), "DTSTART:20261208T090000Z")
+            self.assertEqual(self.line(ics, "RDATE"), "RDATE:20261215T090000Z,20261222T090000Z")
 
     def test_only_the_trainee_downloads_their_calendar_entry(self):
         training = self.brussels_training("Calendar: download")
