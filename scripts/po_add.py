@@ -2,7 +2,7 @@
 flags from the .pot; drops the terms the .pot no longer has; lists the .pot's terms still untranslated.
 A maintainer's tool, not part of the build.
 
-    .venv/bin/python scripts/po_add.py table.py   (a Python file defining T = {...})
+    .venv/bin/python scripts/po_add.py table.py [addon]   (a Python file defining T = {...}; zoom_training)
 """
 
 import runpy
@@ -11,14 +11,31 @@ from pathlib import Path
 
 import polib
 
-I18N = Path(__file__).resolve().parents[1] / "zoom_training" / "i18n"
+ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("fr", "de", "es")
+PLURAL_FORMS = {
+    "fr": "nplurals=2; plural=(n > 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+}
 
 
-def add(table):
-    pot = polib.pofile(str(I18N / "zoom_training.pot"))
+def po_file(path, language, pot):
+    """The language's .po, or a new one with the .pot's header for that language."""
+    if path.exists():
+        return polib.pofile(str(path))
+    po = polib.POFile()
+    po.metadata = dict(pot.metadata, Language=language, **{"Plural-Forms": PLURAL_FORMS[language]})
+    po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+    po.save(str(path))
+    return polib.pofile(str(path))
+
+
+def add(table, addon="zoom_training"):
+    i18n = ROOT / addon / "i18n"
+    pot = polib.pofile(str(i18n / f"{addon}.pot"))
     for index, language in enumerate(LANGUAGES):
-        po = polib.pofile(str(I18N / f"{language}.po"))
+        po = po_file(i18n / f"{language}.po", language, pot)
         current = {template.msgid for template in pot}
         for obsolete in [entry for entry in po if entry.msgid not in current]:
             po.remove(obsolete)
@@ -45,4 +62,4 @@ def add(table):
 
 
 if __name__ == "__main__":
-    add(runpy.run_path(sys.argv[1])["T"])
+    add(runpy.run_path(sys.argv[1])["T"], *sys.argv[2:3])

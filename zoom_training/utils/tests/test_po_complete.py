@@ -9,8 +9,11 @@ from pathlib import Path
 import polib
 import pytest
 
-I18N = Path(__file__).resolve().parents[2] / "i18n"
+REPOSITORY = Path(__file__).resolve().parents[3]
+# each addon of the repository, with the fewest terms its .pot may hold to be trusted
+ADDONS = {"zoom_training": 500, "zoom_training_website_event": 5, "zoom_training_event_sale": 2}
 LANGUAGES = ("fr", "de", "es")
+CASES = [(addon, language) for addon in ADDONS for language in LANGUAGES]
 
 PRINTF = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
 JINJA = re.compile(r"\{\{.*?\}\}", re.S)
@@ -26,8 +29,14 @@ def placeholders(text):
     return Counter(PRINTF.findall(text)) + Counter(JINJA.findall(text)) + Counter(tags)
 
 
-def template_terms():
-    return [entry.msgid for entry in polib.pofile(str(I18N / "zoom_training.pot"))]
+def po_of(addon, language):
+    return polib.pofile(str(REPOSITORY / addon / "i18n" / f"{language}.po"))
+
+
+def template_terms(addon):
+    found = [entry.msgid for entry in polib.pofile(str(REPOSITORY / addon / "i18n" / f"{addon}.pot"))]
+    assert len(found) >= ADDONS[addon], f"{addon}.pot holds too few terms to be trusted"
+    return found
 
 
 def untranslated(po, terms):
@@ -43,34 +52,26 @@ def placeholder_mismatches(po):
     ]
 
 
-@pytest.fixture(scope="module")
-def terms():
-    found = template_terms()
-    assert len(found) > 500, "the .pot holds too few terms to be trusted"
-    return found
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_term_of_the_pot_is_translated(language, terms):
-    po = polib.pofile(str(I18N / f"{language}.po"))
-    missing = untranslated(po, terms)
+@pytest.mark.parametrize(("addon", "language"), CASES)
+def test_every_term_of_the_pot_is_translated(addon, language):
+    missing = untranslated(po_of(addon, language), template_terms(addon))
     listing = "\n".join(f"  msgid {term!r}" for term in missing)
     assert (
         not missing
-    ), f"{language}.po lacks {len(missing)} of the .pot's terms (or has them fuzzy):\n{listing}"
+    ), f"{addon} {language}.po lacks {len(missing)} of the .pot's terms (or has them fuzzy):\n{listing}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_translations_keep_the_placeholders_of_their_term(language):
-    mismatches = placeholder_mismatches(polib.pofile(str(I18N / f"{language}.po")))
-    assert not mismatches, f"{language}.po changes placeholders, tags or t-* attributes:\n" + "\n".join(
-        mismatches
+@pytest.mark.parametrize(("addon", "language"), CASES)
+def test_translations_keep_the_placeholders_of_their_term(addon, language):
+    mismatches = placeholder_mismatches(po_of(addon, language))
+    assert not mismatches, (
+        f"{addon} {language}.po changes placeholders, tags or t-* attributes:\n" + "\n".join(mismatches)
     )
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_po_header_names_the_language_and_its_plural_forms(language):
-    metadata = polib.pofile(str(I18N / f"{language}.po")).metadata
+@pytest.mark.parametrize(("addon", "language"), CASES)
+def test_po_header_names_the_language_and_its_plural_forms(addon, language):
+    metadata = po_of(addon, language).metadata
     assert metadata.get("Language") == language
     assert metadata.get("Plural-Forms", "").startswith("nplurals=")
     assert "charset=UTF-8" in metadata.get("Content-Type", "")
