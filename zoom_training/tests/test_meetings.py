@@ -67,6 +67,23 @@ class ZoomMeetingCase(ZoomSandboxCase, TransactionCase):
             .with_env(self.env)
         )
 
+    def weekly_series(self, name, start, count, **values):
+        """A one-hour calendar event every week on `start`'s weekday, `count` times: its occurrences."""
+        weekday = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[start.weekday()]
+        values = dict(values, **{weekday: True})
+        event = self.calendar_event(
+            name=name,
+            start=start,
+            stop=start + timedelta(hours=1),
+            recurrency=True,
+            rrule_type="weekly",
+            interval=1,
+            end_type="count",
+            count=count,
+            **values,
+        )
+        return event.recurrence_id.calendar_event_ids.sorted("start")
+
     def training(self, **values):
         start = datetime(2026, 12, 15, 13, 0)
         defaults = {
@@ -482,20 +499,8 @@ class TestMeetingFaults(ZoomMeetingCase):
 
 @tagged("post_install", "-at_install")
 class TestRecurringMeetings(ZoomMeetingCase):
-    def weekly_series(self, count=20):
-        start = datetime(2026, 12, 7, 9, 0)  # a Monday
-        event = self.calendar_event(
-            name="Weekly practice",
-            start=start,
-            stop=start + timedelta(hours=1),
-            recurrency=True,
-            rrule_type="weekly",
-            interval=1,
-            end_type="count",
-            count=count,
-            mon=True,
-        )
-        return event.recurrence_id.calendar_event_ids.sorted("start")
+    def weekly_practice(self, count=20):
+        return self.weekly_series("Weekly practice", datetime(2026, 12, 7, 9, 0), count)  # Mondays
 
     def occurrence(self, event):
         meeting = self.sandbox.meeting(int(event.zoom_meeting_id.zoom_id))
@@ -503,7 +508,7 @@ class TestRecurringMeetings(ZoomMeetingCase):
 
     def test_a_weekly_series_of_twenty_is_one_recurring_meeting(self):
         with trap_jobs() as trap:
-            series = self.weekly_series()
+            series = self.weekly_practice()
             self.run_jobs(trap)
         self.assertEqual(len(series), 20)
         self.assertEqual(self.zoom_calls("meetingCreate"), 1)
@@ -522,7 +527,7 @@ class TestRecurringMeetings(ZoomMeetingCase):
 
     def test_moving_one_occurrence_moves_only_that_one_in_zoom(self):
         with trap_jobs() as trap:
-            series = self.weekly_series(count=5)
+            series = self.weekly_practice(count=5)
             self.run_jobs(trap)
         third = series[2]
         before = {event.id: self.occurrence(event).start_time for event in series - third}
@@ -544,7 +549,7 @@ class TestRecurringMeetings(ZoomMeetingCase):
 
     def test_cancelling_one_occurrence_cancels_only_that_one_in_zoom(self):
         with trap_jobs() as trap:
-            series = self.weekly_series(count=5)
+            series = self.weekly_practice(count=5)
             self.run_jobs(trap)
         second, fourth = series[1], series[3]
         second_occurrence = second.zoom_occurrence_id

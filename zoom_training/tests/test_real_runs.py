@@ -118,20 +118,8 @@ class TestHostChange(HostChangeCase):
         self.assertEqual(self.in_zoom(training).host.email, "host.new@example.com")
 
     def test_a_weekly_series_follows_its_new_organizer_without_its_cancelled_occurrence(self):
-        start = datetime(2026, 12, 7, 9, 0)  # a Monday
-        series = self.sync(
-            lambda: self.calendar_event(
-                name="Host change: weekly series",
-                start=start,
-                stop=start + timedelta(hours=1),
-                recurrency=True,
-                rrule_type="weekly",
-                interval=1,
-                end_type="count",
-                count=3,
-                mon=True,
-            )
-        ).recurrence_id.calendar_event_ids.sorted("start")
+        monday = datetime(2026, 12, 7, 9, 0)
+        series = self.sync(lambda: self.weekly_series("Host change: weekly series", monday, 3))
         old_zoom_id = series.zoom_meeting_id.zoom_id
         self.sync(lambda: series[1].action_archive())
         self.sync(lambda: series[0].write({"user_id": self.standin.id, "recurrence_update": "all_events"}))

@@ -232,21 +232,9 @@ class TestRegistrantSync(ZoomRegistrantCase):
 
     def test_a_recurring_series_registers_each_person_once_without_batches(self):
         guest = self.env["res.partner"].create({"name": "Series Guest", "email": "series.guest@example.com"})
-        start = datetime(2026, 12, 8, 9, 0)  # a Tuesday
-        series = self.sync(
-            lambda: self.calendar_event(
-                name="Weekly registrants",
-                start=start,
-                stop=start + timedelta(hours=1),
-                recurrency=True,
-                rrule_type="weekly",
-                interval=1,
-                end_type="count",
-                count=4,
-                tue=True,
-                partner_ids=[(4, self.host.partner_id.id), (4, guest.id)],
-            ).recurrence_id.calendar_event_ids
-        )
+        tuesday = datetime(2026, 12, 8, 9, 0)
+        partners = [(4, self.host.partner_id.id), (4, guest.id)]
+        series = self.sync(lambda: self.weekly_series("Weekly registrants", tuesday, 4, partner_ids=partners))
         self.assertEqual(self.sandbox.meeting(int(series.zoom_meeting_id.zoom_id)).type, 8)
         self.assertEqual(self.zoom_calls("addBatchRegistrants"), 0)
         self.assertEqual(self.zoom_calls("meetingRegistrantCreate"), 1)

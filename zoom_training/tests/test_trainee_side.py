@@ -183,20 +183,10 @@ class TestTraineeCalendar(TraineeCase):
 
     def test_a_recurring_event_is_one_entry_from_each_occurrences_page(self):
         guest = self.env["res.partner"].create({"name": "Series Guest", "email": "series.guest@example.com"})
-        start = datetime(2026, 12, 8, 9, 0)  # a Tuesday
+        tuesday = datetime(2026, 12, 8, 9, 0)
+        partners = [(4, self.host.partner_id.id), (4, guest.id)]
         with trap_jobs():
-            series = self.calendar_event(
-                name="Calendar: weekly",
-                start=start,
-                stop=start + timedelta(hours=1),
-                recurrency=True,
-                rrule_type="weekly",
-                interval=1,
-                end_type="count",
-                count=3,
-                tue=True,
-                partner_ids=[(4, self.host.partner_id.id), (4, guest.id)],
-            ).recurrence_id.calendar_event_ids
+            series = self.weekly_series("Calendar: weekly", tuesday, 3, partner_ids=partners)
         guests = series.attendee_ids.filtered(lambda attendee: attendee.partner_id == guest)
         entries = [attendee._zoom_ics().decode().replace("\r\n ", "") for attendee in guests]
         self.assertEqual(len(entries), 3)
