@@ -11,6 +11,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import reconcile
 import registrants
 import webhooks
 from clients import Odoo, Sandbox
@@ -20,7 +21,7 @@ from stack import Stack, env, say
 from zoom_training.utils.budget import LIGHT, PER_SECOND
 
 ATTACKER_SOURCE = "127.0.0.2"  # the genuine sender stays on 127.0.0.1: nginx limits per source address
-CLUSTER = "sync10x,join10x,attack,attack-allowlist,webhooks10x,hammer"
+CLUSTER = "sync10x,join10x,attack,attack-allowlist,webhooks10x,hammer,reconcile10x"
 SYNC_N = int(env("BENCH_SYNC10X_N", "30000"))
 HAMMER_SECONDS = int(env("BENCH_HAMMER_SECONDS", "60"))
 
@@ -55,6 +56,8 @@ def run(settings, wanted, prepare):
             results["webhooks10x"] = webhooks.wide_burst(odoo, webhook_url, burst)
         if "hammer" in wanted:
             results["hammer"] = hammer(odoo, sandbox, cluster)
+        if "reconcile10x" in wanted:  # bench/reconcile.py
+            results["reconcile10x"] = reconcile.reconcile_ten_times(odoo, sandbox, stack, MemoryWatch)
         results["nginx_statuses"] = nginx_statuses(stack)
     results["load_end"] = load_average()
     return results

@@ -3,6 +3,7 @@
 Environment: BENCH_PLAN (pro), BENCH_SIZES (300,3000), BENCH_SCENARIOS (registrants,burst,webhooks,
 reconciliation,save on one server; then attack,webhooks10x,... on two servers behind nginx: bench/cluster.py),
 BENCH_ODOO_PORT (8569), BENCH_SANDBOX_PORT (8591), BENCH_DB (zt_bench).
+`BENCH_SCENARIOS=reconcile10x make bench`: the reconciliation of 2,000 meetings alone (bench/reconcile.py).
 `BENCH_SCENARIOS=attack make bench` runs the webhook burst quiet and under attack alone (through nginx).
 """
 
@@ -306,6 +307,17 @@ def cluster_target_rows(c):
                 j["http_429"] == 0 and j["p95_ms"] < 1500 and j["to_zoom"] == j["clicks"],
             ]
         )
+    if "reconcile10x" in c:
+        r = c["reconcile10x"]
+        rows.append(
+            [
+                f"reconciliation, {r['meetings']} meetings, {r['registrants']} registrants: "
+                "<= 1.05x read bound, memory <= 300 MB",
+                f"{fmt(r['ratio'])}x ({r['calls']} calls, bound {r['bound']}), "
+                f"{fmt(r['memory_growth_mb'], 0)} MB, {r['http_429']} 429s",
+                r["ratio"] <= 1.05 and r["memory_growth_mb"] <= 300,
+            ]
+        )
     if "hammer" in c:
         h = c["hammer"]
         rows.append(
@@ -467,6 +479,55 @@ def cluster_tables(c):
                         h["load"],
                     ]
                 ],
+            )
+        )
+    if "reconcile10x" in c:
+        r = c["reconcile10x"]
+        out.append(
+            table(
+                f"11. Daily reconciliation at ten times: {r['meetings']} meetings on {r['hosts']} hosts, "
+                f"{r['registrants']} registrants held in Zoom, seeded in bulk in {r['setup_s']:.0f} s, with "
+                f"drift ({', '.join(f'{n} {kind}' for kind, n in r['drift'].items())}); one cron run on the "
+                "first server (bound = M + ceil(R/300) reads; calls until the jobs it queued are done)",
+                [
+                    "Zoom calls",
+                    "reads",
+                    "writes",
+                    "bound",
+                    "calls/bound",
+                    "wall s",
+                    "jobs after s",
+                    "429s",
+                    "memory growth MB",
+                    "checked",
+                    "repaired",
+                    "failed",
+                    "load",
+                ],
+                [
+                    [
+                        r["calls"],
+                        r["reads"],
+                        r["writes"],
+                        r["bound"],
+                        r["ratio"],
+                        r["wall_s"],
+                        r["jobs_after_s"],
+                        r["http_429"],
+                        r["memory_growth_mb"],
+                        r["checked"],
+                        r["repaired"],
+                        r["failed"],
+                        r["load"],
+                    ]
+                ],
+            )
+        )
+        out.append(
+            table(
+                "11b. What the run repaired, checked in the sandbox; Zoom calls by operation",
+                ["drift, or operation", "repaired, or calls"],
+                [*r["verified"].items(), *sorted(r["operations"].items())],
             )
         )
     if c.get("nginx_statuses"):

@@ -144,6 +144,9 @@ class ZoomReconciliation(models.Model):
         meeting.write(
             {"zoom_id": False, "zoom_uuid": False, "last_payload": False, "last_payload_hash": False}
         )
+        # its registrants went with it: the registrant sync the push queues registers them in the new
+        # meeting and mails each their new link (they read "synced" with dead links otherwise)
+        meeting._zoom_forget_registrants()
         if not meeting._zoom_push() or not meeting.zoom_id:
             return self._note(
                 meeting, "failed", _("Deleted in Zoom; creating it again failed: %s", meeting.sync_error)

@@ -8,6 +8,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Response
 
 from .clock import format_utc
+from .errors import ZoomError
+from .seeding import seed_sessions
 
 
 def _reply(body, status=200):
@@ -33,6 +35,7 @@ class AdminApi:
             ("/_sandbox/requests", "DELETE", self.clear_requests),
             ("/_sandbox/clock", "POST", self.clock),
             ("/_sandbox/users", "POST", self.add_user),
+            ("/_sandbox/seed", "POST", self.seed),
             ("/_sandbox/ratelimits", "POST", self.rate_limits),
             ("/_sandbox/faults", "POST", self.add_fault),
             ("/_sandbox/faults", "DELETE", self.clear_faults),
@@ -56,6 +59,8 @@ class AdminApi:
             return _reply(handler(body, **args))
         except HTTPException as exc:
             return _reply({"error": exc.name}, exc.code)
+        except ZoomError as exc:
+            return _reply({"error": f"{exc.code}: {exc.message}", "errors": exc.errors}, exc.status)
         except (KeyError, ValueError, RuntimeError, TypeError, StopIteration) as exc:
             return _reply({"error": f"{type(exc).__name__}: {exc}"}, 400)
 
@@ -119,6 +124,9 @@ class AdminApi:
     def add_user(self, body):
         user = self.sandbox.add_user(body["email"], body.get("type", "licensed"), bool(body.get("webinar")))
         return {"id": user.id, "email": user.email}
+
+    def seed(self, body):
+        return {"sessions": seed_sessions(self.sandbox, body["sessions"])}
 
     def rate_limits(self, body):
         limits = self.sandbox.limits

@@ -19,6 +19,14 @@ def create(call, user_ref, kind):
     if kind == WEBINAR and not host.webinar:
         raise errors.webinar_plan_missing(user_ref)
     call.limits.host_quota(call.category, kind, host)
+    meeting = new_session(call, host, kind, body, call.operation.operation_id)
+    call.state.meetings[meeting.id] = meeting
+    call.events.created(meeting)
+    return 201, session_json(meeting, call.urls)
+
+
+def new_session(call, host, kind, body, operation_id):
+    """A meeting or webinar made from a create body (`call`: anything with the sandbox's ids and clock)."""
     now = call.clock.now().replace(microsecond=0)
     meeting = Meeting(
         id=call.ids.meeting_id(),
@@ -35,10 +43,8 @@ def create(call, user_ref, kind):
         registration_token=call.ids.token(32),
         settings=dict(DEFAULT_SETTINGS[kind]),
     )
-    apply_changes(meeting, body, call.operation.operation_id)
-    call.state.meetings[meeting.id] = meeting
-    call.events.created(meeting)
-    return 201, session_json(meeting, call.urls)
+    apply_changes(meeting, body, operation_id)
+    return meeting
 
 
 def apply_changes(meeting, body, operation_id):

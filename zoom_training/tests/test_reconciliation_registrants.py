@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .test_registrants import ZoomRegistrantCase
@@ -54,6 +55,30 @@ class TestRegistrantReconciliation(ZoomRegistrantCase):
         self.assertIn(cancelled.email, line.detail)
         self.assertIn(deleted.email, line.detail)
         self.assertEqual(self.zoom_calls("meetingRegistrants"), 1, "one page read")
+
+    def test_a_meeting_deleted_in_zoom_is_created_again_with_its_registrants(self):
+        """Its registrants went with it: registered in the new meeting, each with a new working link."""
+        training = self.zoom_training("Deleted in Zoom with its registrants")
+        people = self.sync(lambda: self.register(training, 3, prefix="gone"))
+        meeting = training.zoom_meeting_id
+        old_zoom_id, old_links = meeting.zoom_id, set(people.mapped("zoom_join_url"))
+        self._zoom().delete(f"/meetings/{old_zoom_id}")
+        self.sandbox.requests.clear()
+
+        # as in production: the registrant sync the new meeting queues is a stored job, so the run leaves
+        # the meeting's registrants to it
+        self.env["zoom.reconciliation"]._reconcile_company(self.env.company)
+        jobs = self.env["queue.job"].search(
+            [("identity_key", "=", f"zoom-registrants-{meeting.id}"), ("state", "=", "pending")]
+        )
+        self.assertEqual(len(jobs), 1)
+        Job.load(self.env, jobs.uuid).perform()
+
+        self.assertNotEqual(training.zoom_meeting_id.zoom_id, old_zoom_id)
+        self.assertEqual(self.approved_emails(training), sorted(people.mapped("email")))
+        self.in_step(training)
+        self.assertFalse(old_links & set(people.mapped("zoom_join_url")), "the old links are dead")
+        self.assertEqual(self.zoom_calls("addBatchRegistrants"), 1)
 
     def test_a_registrant_added_by_hand_in_zoom_is_cancelled(self):
         training = self.zoom_training("Registrant added in Zoom")

@@ -136,3 +136,49 @@ def test_cli_rejects_a_bad_user_spec():
     )
     assert result.returncode == 2
     assert "licensed|basic" in result.stderr
+
+
+def test_seeded_sessions_answer_as_created_ones_and_cost_no_traffic(sandbox, client):
+    body = {
+        "topic": "Seeded",
+        "type": 2,
+        "start_time": "2030-01-15T09:00:00Z",
+        "duration": 90,
+        "timezone": "Europe/Paris",
+        "settings": {"approval_type": 0},
+    }
+    people = [{"email": f"p{k}@example.com", "first_name": f"P{k}"} for k in range(3)]
+    seeded = admin(
+        sandbox,
+        "POST",
+        "seed",
+        json={"sessions": [{"host": "host@example.com", "body": body, "registrants": people}]},
+    )["sessions"][0]
+    created = client.create_meeting(**body)
+    same = ("topic", "type", "start_time", "duration", "timezone", "settings", "host_email")
+    assert {key: seeded[key] for key in same} == {key: created[key] for key in same}
+    assert seeded["id"] != created["id"] and seeded["join_url"] and seeded["registration_url"]
+    held = client.get(f"/meetings/{seeded['id']}/registrants", params={"status": "approved"}).json()
+    assert sorted(row["id"] for row in held["registrants"]) == sorted(
+        r["registrant_id"] for r in seeded["registrants"]
+    )
+    assert {row["email"]: row["join_url"] for row in held["registrants"]} == {
+        r["email"]: r["join_url"] for r in seeded["registrants"]
+    }
+    listed = client.get("/users/host@example.com/meetings", params={"type": "scheduled"}).json()["meetings"]
+    assert {row["id"] for row in listed} == {seeded["id"], created["id"]}
+    operations = [entry.operation for entry in sandbox.request_log.entries]
+    assert operations.count("meetingCreate") == 1  # the seed is no call
+
+
+def test_seeding_refuses_what_a_create_refuses(sandbox):
+    response = requests.post(
+        f"{sandbox.url}/_sandbox/seed",
+        json={"sessions": [{"host": "host@example.com", "body": {"duration": "long"}}]},
+        timeout=5,
+    )
+    assert response.status_code == 400 and response.json()["error"].startswith("300")
+    unknown = requests.post(
+        f"{sandbox.url}/_sandbox/seed", json={"sessions": [{"host": "nobody@example.com"}]}, timeout=5
+    )
+    assert unknown.status_code == 404 and sandbox.meetings() == []
