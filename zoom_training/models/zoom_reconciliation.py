@@ -13,6 +13,9 @@ from .zoom_plain import zoom_plain
 _logger = logging.getLogger(__name__)
 
 PAST_DAYS, FUTURE_DAYS = 7, 60  # the meetings a daily reconciliation looks at
+# Meetings per pass of the scheduled action: a pass stays far below a cron worker's time limit (120 s by
+# default; 2,000 meetings take about two minutes), and Odoo's cron runs the next pass at once.
+CRON_BATCH = 300
 RESULTS = [
     ("repaired", "Repaired"),
     ("kept", "Kept, as Settings ask"),
@@ -45,23 +48,37 @@ class ZoomReconciliation(models.Model):
 
     @api.model
     def _cron_reconcile(self):
+        """In a cron worker, CRON_BATCH meetings per pass, the rest told to Odoo's cron (its progress API
+        runs the next pass at once); run by hand (*Run manually*), the whole run."""
+        limit = CRON_BATCH if self.env.context.get("cron_id") else None
+        done = remaining = 0
         for company in (
             self.env["zoom.account"].sudo().search([("client_secret_encrypted", "!=", False)]).company_id
         ):
-            self.with_company(company)._reconcile_company(company)
+            _report, checked, left = self.with_company(company)._reconcile_pass(company, limit)
+            done, remaining = done + checked, remaining + left
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     def _reconcile_company(self, company):
-        """Resumable: a run interrupted half way goes on with the meetings it has not checked yet."""
+        """A whole run for the company: its report."""
+        return self._reconcile_pass(company)[0]
+
+    def _reconcile_pass(self, company, limit=None):
+        """(report, meetings checked, meetings left): resumable, a run interrupted half way (or stopped after
+        `limit` meetings) goes on with the meetings it has not checked yet."""
         report = self.search([("company_id", "=", company.id), ("state", "=", "running")], limit=1)
         report = report or self.create({"company_id": company.id})
         meetings = report._meetings_to_check()
-        listings = report._host_listings(meetings)
-        for meeting in meetings:
+        batch = meetings[:limit] if limit else meetings
+        listings = report._host_listings(batch)
+        for meeting in batch:
             report._reconcile_unit(meeting, listings)
             report.meeting_count += 1
             report._commit_unit()
-        report.write({"state": "done", "finished_at": fields.Datetime.now()})
-        return report
+        left = len(meetings) - len(batch)
+        if not left:
+            report.write({"state": "done", "finished_at": fields.Datetime.now()})
+        return report, len(batch), left
 
     def _meetings_to_check(self):
         now = fields.Datetime.now()
@@ -76,7 +93,7 @@ class ZoomReconciliation(models.Model):
                 ("last_reconciled_at", "=", False),
                 ("last_reconciled_at", "<", self.started_at),
             ],
-            order="start",
+            order="host_email, kind, start, id",  # a pass of CRON_BATCH reads the lists of few hosts
         )
 
     def _commit_unit(self):

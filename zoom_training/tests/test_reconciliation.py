@@ -1,7 +1,11 @@
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models import zoom_reconciliation
 from .test_meetings import ZoomMeetingCase
 
 
@@ -63,6 +67,38 @@ class TestReconciliation(ZoomMeetingCase):
         self.assertEqual(resumed.meeting_count, 1)
         self.assertEqual(self.zoom_calls("meetings"), 1)
         self.assertEqual(first.zoom_meeting_id.last_reconciled_at, report.started_at, "not checked again")
+
+    def test_the_scheduled_action_checks_a_batch_per_pass_and_leaves_the_rest_to_odoos_cron(self):
+        with trap_jobs() as trap:
+            for n in range(3):
+                self.calendar_event(name=f"Checked in passes {n}")
+            self.run_jobs(trap)
+        company = self.env.company
+        total = len(
+            self.env["zoom.reconciliation"]
+            .new({"company_id": company.id, "started_at": fields.Datetime.now()})
+            ._meetings_to_check()
+        )
+        self.assertGreaterEqual(total, 3)
+        cron = self.env.ref("zoom_training.ir_cron_zoom_reconcile")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id})
+        in_the_cron_worker = self.env["zoom.reconciliation"].with_context(
+            cron_id=cron.id, ir_cron_progress_id=progress.id
+        )
+        with patch.object(zoom_reconciliation, "CRON_BATCH", 2), trap_jobs():
+            in_the_cron_worker._cron_reconcile()
+            report = self.env["zoom.reconciliation"].search([("company_id", "=", company.id)], limit=1)
+            self.assertEqual((progress.done, progress.remaining), (2, total - 2), "Odoo's cron runs again")
+            self.assertEqual((report.state, report.meeting_count), ("running", 2))
+            while progress.remaining:
+                in_the_cron_worker._cron_reconcile()
+        self.assertEqual((report.state, report.meeting_count), ("done", total), "one report for the passes")
+        # a day later
+        self.env["zoom.meeting"].search([("company_id", "=", company.id)]).last_reconciled_at = False
+        with patch.object(zoom_reconciliation, "CRON_BATCH", 2), trap_jobs():
+            self.env["zoom.reconciliation"]._cron_reconcile()  # Run manually: the whole run at once
+        by_hand = self.env["zoom.reconciliation"].search([("company_id", "=", company.id)], limit=1)
+        self.assertEqual((by_hand.state, by_hand.meeting_count), ("done", total))
 
     def test_a_change_zoom_reported_by_webhook_is_read_in_full_even_when_the_list_agrees(self):
         with trap_jobs() as trap:
