@@ -53,7 +53,7 @@ def run(settings, wanted, prepare):
             results["attack-allowlist"] = webhooks.under_attack(odoo, webhook_url, burst, ATTACKER_SOURCE)
             stack.nginx.reload(allow_only=None)
         if "webhooks10x" in wanted:
-            results["webhooks10x"] = webhooks.wide_burst(odoo, webhook_url, burst)
+            results["webhooks10x"] = webhooks.wide_burst(odoo, webhook_url, burst, cluster.run_dir)
         if "hammer" in wanted:
             results["hammer"] = hammer(odoo, sandbox, cluster)
         if "reconcile10x" in wanted:  # bench/reconcile.py

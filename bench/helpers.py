@@ -85,6 +85,78 @@ def load_average():
     return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+class CpuUse:
+    """CPU seconds spent while the block ran, per group of processes: nginx, the stack's Odoo gevent
+    processes and its other Odoo processes (their command line names `run_dir`), PostgreSQL (every backend),
+    this process (the sender), and the rest of the machine (other sessions' work); and the connection
+    attempts the kernel dropped because a listening socket's backlog was full (TcpExt ListenOverflows)."""
+
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, run_dir):
+        self.run_dir = str(run_dir)
+        self.seconds = {}
+        self.listen_overflows = 0
+
+    def __enter__(self):
+        self._start = (self._by_group(), self._machine_busy(), self._overflows())
+        return self
+
+    def __exit__(self, *_exc):
+        groups, busy, overflows = self._by_group(), self._machine_busy(), self._overflows()
+        before, busy_before, overflows_before = self._start
+        self.seconds = {name: groups.get(name, 0) - before.get(name, 0) for name in groups}
+        ours = sum(self.seconds.values())
+        self.seconds["rest of the machine"] = max(0.0, busy - busy_before - ours)
+        self.listen_overflows = overflows - overflows_before
+
+    def _group(self, pid, command, name):
+        if pid == os.getpid():
+            return "sender"
+        if name.startswith("nginx"):
+            return "nginx"
+        if name.startswith("postgres"):
+            return "postgresql"
+        if self.run_dir in command:
+            return "odoo gevent" if " gevent " in command else "odoo other"
+        return None
+
+    def _by_group(self):
+        groups = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as file:
+                    command = file.read().replace(b"\0", b" ").decode(errors="replace")
+                with open(f"/proc/{entry}/stat") as file:
+                    stat = file.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            group = self._group(int(entry), command, name)
+            if group:
+                fields = stat[stat.rindex(")") + 2 :].split()
+                groups[group] = groups.get(group, 0) + (int(fields[11]) + int(fields[12])) / self.TICK
+        return groups
+
+    def _machine_busy(self):
+        with open("/proc/stat") as file:
+            values = [int(value) for value in file.readline().split()[1:]]
+        return (sum(values) - values[3] - values[4]) / self.TICK
+
+    @staticmethod
+    def _overflows():
+        with open("/proc/net/netstat") as file:
+            lines = file.read().splitlines()
+        for names, values in zip(lines[::2], lines[1::2], strict=False):
+            if names.startswith("TcpExt:"):
+                return dict(zip(names.split()[1:], map(int, values.split()[1:]), strict=False)).get(
+                    "ListenOverflows", 0
+                )
+        return 0
+
+
 class Timer:
     def __enter__(self):
         self.start = time.perf_counter()

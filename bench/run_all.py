@@ -375,6 +375,16 @@ def cluster_tables(c):
                 ],
             )
         )
+        cpu = w.get("cpu_ms_per_delivery") or {}
+        out.append(
+            table(
+                "7b. CPU while they were sent and answered, ms per delivery, by process (on 2 cores the "
+                "burst lasts at least total x deliveries / 2; listen overflows: connections dropped, back 1 s "
+                "later)",
+                [*cpu, "total", "listen overflows"],
+                [[*cpu.values(), sum(cpu.values()), w.get("listen_overflows", "-")]],
+            )
+        )
     if "sync10x" in c:
         r = c["sync10x"]
         out.append(

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from attacker import RATE, Attacker
 from clients import signed_delivery
-from helpers import last_job_id, load_average, percentile
+from helpers import CpuUse, last_job_id, load_average, percentile
 from stack import ACCOUNT_ID, say
 
 SERIAL = 30
@@ -307,9 +307,11 @@ WIDE = int(os.environ.get("BENCH_WIDE_DELIVERIES") or 1000)
 ZOOM_ACK_SECONDS = 3  # Zoom counts a delivery not answered within 3 s as failed and retries it
 
 
-def wide_burst(odoo, url, zoom_id):
+def wide_burst(odoo, url, zoom_id, run_dir):
     """WIDE deliveries opened at the same instant through nginx to both servers' gevent processes: every
-    one answered within Zoom's 3 s, their latency, lost, processed once."""
+    one answered within Zoom's 3 s, their latency, lost, processed once; the CPU each group of processes
+    spent while they were sent and answered (ms per delivery), and connection attempts dropped by a full
+    listen backlog (each comes again 1 s later)."""
     say(f"webhooks: {WIDE} concurrent deliveries through nginx")
     one_at_a_time(Deliveries(url), zoom_id, f"warm-up-{uuid.uuid4().hex[:8]}")  # each gevent server loads
     one_at_a_time(Deliveries(url), zoom_id, f"warm-up-{uuid.uuid4().hex[:8]}")
@@ -318,9 +320,12 @@ def wide_burst(odoo, url, zoom_id):
     deliveries, load, since_job = Deliveries(url), load_average(), last_job_id(odoo)
     requests = [(i, deliveries.request_bytes(participant_joined(zoom_id, run, i))) for i in range(WIDE)]
     start = time.perf_counter()
-    deliveries.send(requests, in_flight=WIDE)
+    with CpuUse(run_dir) as cpu:
+        deliveries.send(requests, in_flight=WIDE)
     seconds = time.perf_counter() - start
     figures = phase_figures(odoo, deliveries, run, seconds, since_job)
+    figures["cpu_ms_per_delivery"] = {name: used * 1000 / WIDE for name, used in cpu.seconds.items()}
+    figures["listen_overflows"] = cpu.listen_overflows
     figures["within_3s"] = sum(
         1 for _key, status, s in deliveries.results if status == 200 and s <= ZOOM_ACK_SECONDS
     )

@@ -46,6 +46,12 @@ _logger = logging.getLogger(__name__)
 
 OPTION = "zoom_training_webhook_fast_path"
 GC_FREEZE_OPTION = "zoom_training_webhook_gc_freeze"
+BACKLOG_OPTION = "zoom_training_webhook_listen_backlog"
+# Connections the gevent server's listening socket holds before it accepts them. gevent's default is 128:
+# nginx opens a connection per delivery beyond its idle ones, so a burst of a thousand overflowed it, and
+# the kernel dropped the surplus connections, which came again 1 s later (TCP's first retransmission).
+# The kernel caps it at net.core.somaxconn (4096 on current Linux).
+DEFAULT_LISTEN_BACKLOG = 2048
 DATABASE_LIST_SECONDS = 30
 MAX_HOSTS = 64  # Host headers remembered: any sender may write one
 DRAIN_CHECK_DELAY = 0.2  # seconds; the drain job itself waits 1 s (DRAIN_DELAY_SECONDS)
@@ -348,8 +354,24 @@ def _start_request_log(db_name, environ):
     thread.url = environ.get("PATH_INFO", "")
 
 
+def listen_backlog():
+    value = str(config.get(BACKLOG_OPTION) or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_LISTEN_BACKLOG
+
+
+def _widen_gevent_backlog():
+    """In Odoo's gevent process (`odoo-bin gevent`, which imports server-wide modules before it listens):
+    the listen backlog of its WSGI server (BACKLOG_OPTION)."""
+    if not odoo.evented:
+        return
+    from gevent import pywsgi
+
+    pywsgi.WSGIServer.backlog = listen_backlog()
+
+
 def install():
     """Wraps odoo.http.Application once per process; the addon's import calls it."""
+    _widen_gevent_backlog()
     original = http.Application.__call__
     if getattr(original, "zoom_fast_path", False):
         return
