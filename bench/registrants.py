@@ -1,6 +1,7 @@
 """Scenario 1: registrant sync of N confirmed registrations on one webinar, by the addon (batches of 30) and
 by a naive loop of one call per registrant straight against the sandbox (what market apps do)."""
 
+import contextlib
 import math
 import time
 from datetime import datetime, timedelta, timezone
@@ -21,6 +22,14 @@ def emails(label, n):
     return [f"trainee{i}.{label}@example.com" for i in range(n)]
 
 
+# The set-up is not what is measured: the drafts are created without Odoo's chatter (no "Registration
+# created" message, no follower, no tracking values: one message per registration made a create of 500 take
+# over 90 s on a loaded machine). The rows are otherwise the ORM's own, and the addon's create hook runs as
+# ever (it schedules the meeting's registrant sync, which leaves drafts unregistered). The confirmation that
+# is measured keeps Odoo's tracking.
+QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_create_nosubscribe": True}
+
+
 def create_draft_registrations(odoo, event_id, label, n):
     ids = []
     addresses = emails(label, n)
@@ -35,7 +44,7 @@ def create_draft_registrations(odoo, event_id, label, n):
             }
             for email in chunk
         ]
-        ids += odoo.call("event.registration", "create", values)
+        ids += odoo.call("event.registration", "create", values, context=QUIET)
     return ids
 
 
@@ -43,7 +52,7 @@ def watch_sync(odoo, sandbox, zoom_id, event_id, n):
     """Times (s, from now) of the first registrant in Zoom, of all N in Zoom, of all N synced in Odoo."""
     start = time.perf_counter()
     first = zoom_done = None
-    while time.perf_counter() - start < SYNC_TIMEOUT:
+    while time.perf_counter() - start < max(SYNC_TIMEOUT, n // 60):
         count = sandbox.meeting_state(zoom_id)["registrants"]
         now = time.perf_counter() - start
         first = first if first is not None or count == 0 else now
@@ -59,26 +68,35 @@ def synced_count(odoo, event_id):
     return odoo.call("event.registration", "search_count", domain)
 
 
-def addon_sync(odoo, sandbox, plan, n, label):
+def addon_sync(odoo, sandbox, plan, n, label, watch=None):
+    """`watch`: a context manager entered just before the confirmation and left once all are synced (the
+    memory of Odoo's workers in the scale-out run)."""
     say(f"registrant sync by the addon: N={n}")
     event_id = create_trainings(odoo, [f"Webinar {label}"], "webinar")[0]
     meeting_id, zoom_id = wait_synced(odoo, [event_id])[event_id]
+    created = time.perf_counter()
     ids = create_draft_registrations(odoo, event_id, label, n)
-    wait_queue_idle(odoo)
+    setup = time.perf_counter() - created
+    wait_queue_idle(odoo, timeout=max(180, n // 50))  # the drafts' own sync passes (they register no one)
+    say(f"{n} drafts created in {setup:.1f} s; confirming them in one write")
     sandbox.clear_log()
     first_job = last_job_id(odoo)
     load = load_average()
-    confirmed = time.perf_counter()
-    odoo.call("event.registration", "write", ids, {"state": "open"})
-    first, zoom_done, odoo_done = watch_sync(odoo, sandbox, zoom_id, event_id, n)
-    end_to_end = time.perf_counter() - confirmed
+    with watch if watch is not None else contextlib.nullcontext():
+        confirmed = time.perf_counter()
+        odoo.call("event.registration", "write", ids, {"state": "open"})
+        confirm = time.perf_counter() - confirmed
+        first, zoom_done, odoo_done = watch_sync(odoo, sandbox, zoom_id, event_id, n)
+        end_to_end = time.perf_counter() - confirmed
     log = sandbox.requests_log()
     in_zoom = sandbox.meeting_state(zoom_id)["registrants"]
-    jobs = odoo.call(
+    job_rows = odoo.call(
         "queue.job",
-        "search_count",
+        "search_read",
         [("id", ">", first_job), ("identity_key", "=", f"zoom-registrants-{meeting_id}")],
+        ["worker_pid", "state"],
     )
+    jobs = len(job_rows)
     batches = [entry for entry in log if entry["template"].endswith("/batch_registrants")]
     calls = math.ceil(n / BATCH)
     bound = calls / HEAVY[plan]
@@ -98,8 +116,11 @@ def addon_sync(odoo, sandbox, plan, n, label):
         "lost": n - in_zoom,
         "odoo_synced": synced_count(odoo, event_id),
         "jobs": jobs,
+        "job_workers": sorted({row["worker_pid"] for row in job_rows if row["worker_pid"]}),
         "ratio": (sync_wall / bound) if sync_wall else None,
         "load": load,
+        "setup_s": setup,
+        "confirm_s": confirm,
         # The addon's own floor: batch calls spaced at SAFETY x the plan's Heavy limit (utils/budget.py).
         "pacing_bound_s": calls / (HEAVY[plan] * SAFETY),
     }

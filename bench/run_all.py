@@ -295,6 +295,7 @@ def cluster_target_rows(c):
                 and r["ratio"] <= 1.10
                 and r["lost"] == 0
                 and r["http_429"] <= 0.01 * calls
+                and r["memory_growth_mb"] is not None
                 and r["memory_growth_mb"] <= 200,
             ]
         )
@@ -303,8 +304,12 @@ def cluster_target_rows(c):
         rows.append(
             [
                 f"{j['clicks']} Join clicks in 10 s during a sync: 0 429s from Zoom, p95 < 1.5 s",
-                f"{j['http_429']} 429s, p95 {fmt(j['p95_ms'], 0)} ms, {j['to_zoom']} sent to Zoom",
-                j["http_429"] == 0 and j["p95_ms"] < 1500 and j["to_zoom"] == j["clicks"],
+                f"{j['http_429']} 429s, p95 {fmt(j['p95_ms'], 0)} ms, {j['to_zoom']} sent to Zoom, "
+                f"{j['adds_during_clicks']} registered by their click",
+                j["http_429"] == 0
+                and j["p95_ms"] < 1500
+                and j["to_zoom"] == j["clicks"]
+                and j["adds_during_clicks"] == j["clicks"],
             ]
         )
     if "reconcile10x" in c:
@@ -402,6 +407,10 @@ def cluster_tables(c):
                     "429s",
                     "lost",
                     "job's memory growth MB",
+                    "any worker MB",
+                    "set-up s",
+                    "confirm write s",
+                    "end-to-end s",
                     "load",
                 ],
                 [
@@ -416,6 +425,10 @@ def cluster_tables(c):
                         r["http_429"],
                         r["lost"],
                         r["memory_growth_mb"],
+                        r.get("memory_growth_any_mb"),
+                        r.get("setup_s"),
+                        r.get("confirm_s"),
+                        r["end_to_end_s"],
                         r["load"],
                     ]
                 ],
@@ -436,9 +449,11 @@ def cluster_tables(c):
                     "p95 ms",
                     "max ms",
                     "registrant adds",
+                    "by their click",
                     "their 429s",
                     "all 429s",
                     "batch calls meanwhile",
+                    "serialization failures",
                     "load",
                 ],
                 [
@@ -450,9 +465,11 @@ def cluster_tables(c):
                         j["p95_ms"],
                         j["max_ms"],
                         j["adds"],
+                        j["adds_during_clicks"],
                         j["adds_429"],
                         j["http_429"],
                         j["batch_calls_during"],
+                        j.get("serialization_failures"),
                         j["load"],
                     ]
                 ],

@@ -48,8 +48,11 @@ def _capacity(call, meeting):
 
 
 def _check_capacity(call, meeting, newcomers):
+    capacity = _capacity(call, meeting)
+    if not newcomers or len(meeting.registrants) + newcomers <= capacity:
+        return  # within capacity whatever their status: no count of the active ones (30,000 per batch)
     active = sum(1 for r in meeting.registrants.values() if r.status in ("approved", "pending"))
-    if newcomers and active + newcomers > _capacity(call, meeting):
+    if active + newcomers > capacity:
         noun = "Webinar" if meeting.kind == WEBINAR else "Meeting"
         raise errors.ZoomError(400, 3043, f"{noun} has reached maximum attendee capacity.")
 

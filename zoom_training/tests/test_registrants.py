@@ -6,6 +6,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models import zoom_meeting_registrants
 from .test_meetings import ZoomMeetingCase
 
 TEST_DOMAINS = ".test,.example,.invalid,.localhost"  # example.com is the sandbox's and these tests' domain
@@ -147,6 +148,18 @@ class TestRegistrantSync(ZoomRegistrantCase):
             mail_jobs = [job for job in trap.enqueued_jobs if job.method_name == "_zoom_link_ready"]
             self.assertEqual(len(mail_jobs), 1)
             self.assertEqual(mail_jobs[0].recordset, registrations)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(len(self.mails_with_links(registrations)), 40)
+
+    def test_many_links_are_mailed_by_jobs_of_a_bounded_size(self):
+        self.env.company.zoom_emails_enabled = False
+        training = self.zoom_training("Links mailed in parts")
+        with trap_jobs() as trap, patch.object(zoom_meeting_registrants, "MAIL_JOB_SIZE", 25):
+            registrations = self.register(training, 40)
+            trap.perform_enqueued_jobs()
+            mail_jobs = [job for job in trap.enqueued_jobs if job.method_name == "_zoom_link_ready"]
+            self.assertEqual([len(job.recordset) for job in mail_jobs], [25, 15])
+            self.assertEqual(sum((job.recordset for job in mail_jobs), registrations.browse()), registrations)
             trap.perform_enqueued_jobs()
         self.assertEqual(len(self.mails_with_links(registrations)), 40)
 

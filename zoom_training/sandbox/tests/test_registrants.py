@@ -73,6 +73,16 @@ def test_capacity_is_3043(client, meeting_id, sandbox):
     assert (response.status_code, response.json()["code"]) == (400, 3043)
 
 
+def test_capacity_counts_only_active_registrants(client, meeting_id, sandbox):
+    sandbox.state.max_meeting_registrants = 1
+    first = client.post(f"/meetings/{meeting_id}/registrants", json=person(1)).json()
+    body = {"action": "cancel", "registrants": [{"id": first["registrant_id"]}]}
+    assert client.put(f"/meetings/{meeting_id}/registrants/status", json=body).status_code == 204
+    assert client.post(f"/meetings/{meeting_id}/registrants", json=person(2)).status_code == 201
+    response = client.post(f"/meetings/{meeting_id}/registrants", json=person(3))
+    assert (response.status_code, response.json()["code"]) == (400, 3043)
+
+
 def test_batch_adds_up_to_30(client, meeting_id, sandbox):
     existing = client.post(f"/meetings/{meeting_id}/registrants", json=person(0)).json()
     people = [person(n) for n in range(30)]
@@ -204,3 +214,17 @@ def test_register_for_chosen_occurrences(client):
         f"/meetings/{meeting['id']}/registrants", params={"occurrence_ids": "1"}, json=person(2)
     )
     assert bad.json()["code"] == 300
+
+
+def test_an_email_deleted_and_added_again_is_a_new_registrant(client, meeting_id, sandbox):
+    path = f"/meetings/{meeting_id}/registrants"
+    first = client.post(path, json=person(1)).json()
+    client.post(path, json=person(2))
+    assert client.delete(f"{path}/{first['registrant_id']}").status_code == 204
+    again = client.post(path, json={**person(1), "email": "Person1@Example.com"}).json()
+    assert again["registrant_id"] != first["registrant_id"]
+    assert sorted(r.email for r in sandbox.registrants(meeting_id)) == [
+        "Person1@Example.com",
+        "person2@example.com",
+    ]
+    assert client.post(path, json=person(1)).json()["registrant_id"] == again["registrant_id"]
